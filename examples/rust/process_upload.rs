@@ -1,1 +1,2 @@
-fn main(){}
+//! Run the batch job on the example upload with the library API (replaced below).
+fn main() {}

@@ -1,0 +1,340 @@
+//! The contact rules of an upload (DOMAIN §8), applied to each contact record as the file streams
+//! past: the contact type's rules, MPRN check digits, dates, and the two per-file indexes
+//! (customer references and MPRN + contact type) — the only state that grows with the file.
+
+use std::collections::hash_map::RandomState;
+use std::collections::HashSet;
+use std::hash::BuildHasher;
+
+use chrono::NaiveDate;
+
+use crate::finding::{display_bytes, Check};
+use crate::ids::{check_mprn, MprnError};
+use crate::rules::{Organisation, RecordSpec, RuleSet, UploadSpec};
+
+/// A set of byte strings stored end to end in one buffer: about the strings' own length plus
+/// 8 bytes each, where a `HashSet<Vec<u8>>` costs 40 and more.
+pub(crate) struct ByteSet {
+    arena: Vec<u8>,
+    ends: Vec<u32>,
+    /// Open addressing: 0 is empty, else an index into `ends` plus one.
+    slots: Vec<u32>,
+    hasher: RandomState,
+    /// Strings the arena could not take (past 4 GiB): kept exactly, the slow way.
+    overflow: HashSet<Vec<u8>>,
+}
+
+impl ByteSet {
+    pub(crate) fn new() -> Self {
+        ByteSet { arena: Vec::new(), ends: Vec::new(), slots: Vec::new(), hasher: RandomState::new(), overflow: HashSet::new() }
+    }
+
+    fn get(&self, i: u32) -> &[u8] {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) as usize };
+        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
+        self.arena.get(start..end).unwrap_or_default()
+    }
+
+    /// Insert; true when the string was not there before.
+    pub(crate) fn insert(&mut self, key: &[u8]) -> bool {
+        if !self.overflow.is_empty() && self.overflow.contains(key) {
+            return false;
+        }
+        if (self.ends.len() + 1) * 8 > self.slots.len() * 7 {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = (self.hasher.hash_one(key) as usize) & mask;
+        loop {
+            match self.slots.get(at).copied() {
+                Some(0) | None => break,
+                Some(s) => {
+                    if self.get(s - 1) == key {
+                        return false;
+                    }
+                    at = (at + 1) & mask;
+                }
+            }
+        }
+        let fits = self.arena.len() + key.len() <= u32::MAX as usize && self.ends.len() < (u32::MAX - 1) as usize;
+        if !fits {
+            return self.overflow.insert(key.to_vec());
+        }
+        self.arena.extend_from_slice(key);
+        self.ends.push(self.arena.len() as u32);
+        if let Some(slot) = self.slots.get_mut(at) {
+            *slot = self.ends.len() as u32;
+        }
+        true
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(1024);
+        let mut slots = vec![0u32; size];
+        let mask = size - 1;
+        for i in 0..self.ends.len() as u32 {
+            let mut at = (self.hasher.hash_one(self.get(i)) as usize) & mask;
+            while slots.get(at).copied().unwrap_or(0) != 0 {
+                at = (at + 1) & mask;
+            }
+            if let Some(slot) = slots.get_mut(at) {
+                *slot = i + 1;
+            }
+        }
+        self.slots = slots;
+    }
+}
+
+/// The per-file indexes.
+pub(crate) struct ContactIndex {
+    references: ByteSet,
+    meter_points: HashSet<u64>,
+    /// MPRNs too large to pack with the type index (only with a rule set allowing 15+ digits).
+    wide_meter_points: HashSet<(u64, usize)>,
+}
+
+impl ContactIndex {
+    pub(crate) fn new() -> Self {
+        ContactIndex { references: ByteSet::new(), meter_points: HashSet::new(), wide_meter_points: HashSet::new() }
+    }
+
+    fn meter_point_is_new(&mut self, mprn: u64, type_index: usize) -> bool {
+        if mprn < (1 << 47) && type_index < (1 << 16) {
+            self.meter_points.insert(mprn << 16 | type_index as u64)
+        } else {
+            self.wide_meter_points.insert((mprn, type_index))
+        }
+    }
+}
+
+/// What the batch job needs to know of a contact after its line has gone.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct ContactCapture {
+    /// The customer reference, when it is a valid value of its field.
+    pub reference: Option<Vec<u8>>,
+    /// The contact type code as written (at most its field's length, printable).
+    pub type_code: Option<Vec<u8>>,
+    /// The contact type, when known and raisable.
+    pub type_index: Option<usize>,
+}
+
+/// Everything the rules read besides the record itself.
+pub(crate) struct ContactContext<'a> {
+    pub rules: &'a RuleSet,
+    pub upload: &'a UploadSpec,
+    pub records: &'a [RecordSpec],
+    pub uploader: Option<Organisation>,
+    pub creation_date: Option<NaiveDate>,
+}
+
+type Params = Vec<(&'static str, String)>;
+
+/// A finding the rules want: check, field index (0-based) if any, parameters.
+pub(crate) type Emit<'e> = dyn FnMut(Check, Option<usize>, Params) + 'e;
+
+/// The values of one contact record: its line, its fields and which passed their own checks.
+pub(crate) struct ContactValues<'a> {
+    pub value: &'a dyn Fn(usize) -> &'a [u8],
+    pub ok: &'a [bool],
+    pub present: usize,
+}
+
+impl ContactValues<'_> {
+    fn good(&self, i: usize) -> Option<&[u8]> {
+        match self.ok.get(i) {
+            Some(true) if i < self.present => {
+                let v = (self.value)(i);
+                (!v.is_empty()).then_some(v)
+            }
+            _ => None,
+        }
+    }
+
+    fn filled(&self, i: usize) -> bool {
+        i < self.present && !(self.value)(i).is_empty()
+    }
+}
+
+fn date(v: &[u8]) -> Option<NaiveDate> {
+    let s = std::str::from_utf8(v).ok()?;
+    NaiveDate::parse_from_str(s, "%Y%m%d").ok()
+}
+
+fn show(v: &[u8]) -> String {
+    display_bytes(v, 60)
+}
+
+fn ymd(d: NaiveDate) -> String {
+    d.format("%Y%m%d").to_string()
+}
+
+/// Apply the rules that a contact record's own line decides. Returns what the batch job keeps.
+pub(crate) fn check_contact_line(
+    ctx: &ContactContext<'_>,
+    values: &ContactValues<'_>,
+    index: &mut ContactIndex,
+    emit: &mut Emit<'_>,
+) -> ContactCapture {
+    let up = ctx.upload;
+    let mut capture = ContactCapture::default();
+    let type_raw = values.good(up.contact_type);
+    capture.type_code = type_raw.map(<[u8]>::to_vec);
+    let known = type_raw.and_then(|t| std::str::from_utf8(t).ok()).and_then(|t| ctx.rules.contact_type(t));
+    let type_shown = type_raw.map(show).unwrap_or_default();
+    let mut forbidden: &[usize] = &[];
+    match (type_raw, known) {
+        (None, _) => {}
+        (Some(t), None) => emit(Check::UnknownContactType, Some(up.contact_type), vec![("value", show(t))]),
+        (Some(_), Some((ti, ct))) => {
+            let name = ct.name.clone();
+            if ct.retired {
+                emit(Check::RetiredContactType, Some(up.contact_type), vec![("value", type_shown.clone()), ("name", name)]);
+            } else if !ct.new_cms {
+                emit(Check::ContactTypeNotInNewCms, Some(up.contact_type), vec![("value", type_shown.clone()), ("name", name)]);
+            } else if let Some(org) = ctx.uploader.filter(|o| !ct.raised_by.contains(&o.org_type)) {
+                emit(
+                    Check::NotRaisableByOrganisation,
+                    Some(up.contact_type),
+                    vec![("value", type_shown.clone()), ("org_type", org.org_type.to_string())],
+                );
+            }
+            capture.type_index = Some(ti);
+            if let Some(tf) = up.types.get(ti) {
+                for &f in &tf.required {
+                    if f < values.present && !values.filled(f) {
+                        emit(Check::RequiredFieldMissing, Some(f), vec![("type", type_shown.clone())]);
+                    }
+                }
+                for &f in &tf.forbidden {
+                    if values.filled(f) {
+                        emit(Check::FieldNotAllowed, Some(f), vec![("value", show((values.value)(f))), ("type", type_shown.clone())]);
+                    }
+                }
+                forbidden = &tf.forbidden;
+            }
+            if let (Some(allowed), Some(cf)) = (&ct.classes, up.class) {
+                if let Some(v) = values.good(cf) {
+                    let class = std::str::from_utf8(v).ok().and_then(|s| s.parse::<u8>().ok());
+                    if !class.is_some_and(|c| allowed.contains(&c)) {
+                        let list: Vec<String> = allowed.iter().map(u8::to_string).collect();
+                        emit(
+                            Check::ClassNotAllowed,
+                            Some(cf),
+                            vec![("value", show(v)), ("type", type_shown.clone()), ("allowed", list.join(", "))],
+                        );
+                    }
+                }
+            }
+            if let (Some(earliest), Some(ef)) = (ct.earliest_effective_date, up.effective_date) {
+                if let Some(d) = values.good(ef).and_then(date) {
+                    if d < earliest {
+                        emit(
+                            Check::DateBeforeEarliest,
+                            Some(ef),
+                            vec![("value", ymd(d)), ("earliest", ymd(earliest)), ("type", type_shown.clone())],
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let mut mprn_value = None;
+    if let Some(mf) = up.mprn.filter(|f| !forbidden.contains(f)) {
+        if let Some(v) = values.good(mf) {
+            match check_mprn(v, ctx.rules.mprn_rules()) {
+                Ok(n) => mprn_value = Some(n),
+                Err(MprnError::CheckDigits { expected, .. }) => {
+                    emit(Check::MprnCheckDigits, Some(mf), vec![("value", show(v)), ("expected", String::from_utf8_lossy(&expected).into_owned())]);
+                    mprn_value = std::str::from_utf8(v).ok().and_then(|s| s.parse().ok());
+                }
+                Err(MprnError::Length { digits, min, max }) => {
+                    emit(
+                        Check::MprnLength,
+                        Some(mf),
+                        vec![("value", show(v)), ("digits", digits.to_string()), ("min", min.to_string()), ("max", max.to_string())],
+                    );
+                    mprn_value = std::str::from_utf8(v).ok().and_then(|s| s.parse().ok());
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    let effective = up.effective_date.and_then(|f| values.good(f)).and_then(date);
+    if let (Some(eff), Some(ef)) = (effective, up.end_date) {
+        if let Some(end) = values.good(ef).and_then(date) {
+            if end < eff {
+                emit(Check::EndBeforeEffective, Some(ef), vec![("value", ymd(end)), ("other", ymd(eff))]);
+            }
+        }
+    }
+    if let Some(created) = ctx.creation_date {
+        for &f in &up.date_fields {
+            if let Some(d) = values.good(f).and_then(date) {
+                if d > created {
+                    emit(Check::DateAfterCreation, Some(f), vec![("value", ymd(d)), ("other", ymd(created))]);
+                }
+            }
+        }
+    }
+    if let Some(r) = values.good(up.reference) {
+        if !index.references.insert(r) {
+            emit(Check::DuplicateReference, Some(up.reference), vec![("value", show(r))]);
+        }
+        capture.reference = Some(r.to_vec());
+    }
+    if let (Some(n), Some(ti), Some(mf)) = (mprn_value, capture.type_index, up.mprn) {
+        if !index.meter_point_is_new(n, ti) {
+            emit(Check::DuplicateMeterPoint, Some(mf), vec![("value", show((values.value)(mf))), ("type", type_shown)]);
+        }
+    }
+    capture
+}
+
+/// The rule that needs the contact's children: records the type requires.
+pub(crate) fn check_contact_children(
+    ctx: &ContactContext<'_>,
+    capture: &ContactCapture,
+    child_count: &dyn Fn(usize) -> u64,
+    emit: &mut Emit<'_>,
+) {
+    let Some(ti) = capture.type_index else { return };
+    let Some(tf) = ctx.upload.types.get(ti) else { return };
+    let type_shown = capture.type_code.as_deref().map(show).unwrap_or_default();
+    for &r in &tf.records {
+        if child_count(r) == 0 {
+            let name = ctx.records.get(r).map(|s| s.record_type.to_string()).unwrap_or_default();
+            emit(Check::RequiredRecordMissing, None, vec![("type", type_shown.clone()), ("record", name)]);
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::unwrap_used)] // tests: a panic is how a test fails
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_set_is_exact_through_growth() {
+        let mut s = ByteSet::new();
+        for i in 0..5000u32 {
+            assert!(s.insert(format!("REF{i}").as_bytes()));
+        }
+        for i in 0..5000u32 {
+            assert!(!s.insert(format!("REF{i}").as_bytes()));
+        }
+        assert!(s.insert(b""));
+        assert!(!s.insert(b""));
+        assert!(s.insert(b"REF5000"));
+    }
+
+    #[test]
+    fn meter_points_pack_and_fall_back() {
+        let mut ix = ContactIndex::new();
+        assert!(ix.meter_point_is_new(3938424403, 0));
+        assert!(ix.meter_point_is_new(3938424403, 1));
+        assert!(!ix.meter_point_is_new(3938424403, 0));
+        assert!(ix.meter_point_is_new(u64::MAX, 0));
+        assert!(!ix.meter_point_is_new(u64::MAX, 0));
+    }
+}

@@ -1,0 +1,919 @@
+//! The validator: one pass over a file's lines, schema-driven, for any format of the rule set.
+//!
+//! State kept while streaming: the current line, the open hierarchy (one frame per level), the
+//! header's values, counters, and — for contact uploads — the two per-contact indexes.
+
+use std::io::Read;
+
+use chrono::NaiveDate;
+
+use super::reader::{Line, LineReader};
+use super::split::{split, Fields};
+use crate::contact::{self, ContactCapture, ContactContext, ContactIndex, ContactValues};
+use crate::finding::{display_bytes, Check, Finding, Name, Scope, Severity};
+use crate::rules::{Charset, Domain, FieldSpec, Format, Organisation, RecordSpec, RuleSet};
+
+/// How to validate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidateOptions {
+    /// Use this format instead of the header's FILE_TYPE (a header that says otherwise is a
+    /// file-level finding).
+    pub format: Option<String>,
+    /// Strict quoting: text fields must be in double quotes, other fields must not.
+    pub strict: bool,
+    /// The uploading organisation: enables the rules that need it.
+    pub uploader: Option<Organisation>,
+    /// The last generation accepted from this sender for this file type.
+    pub last_generation: Option<u64>,
+    /// Most findings a report keeps (counting goes on past it).
+    pub max_findings: usize,
+    /// Longest line, in bytes, before the line is a finding (and cut).
+    pub max_line_bytes: usize,
+    /// Most fields in a record before the record is a finding.
+    pub max_fields: usize,
+    /// Leave customer data (field values) out of messages.
+    pub redact: bool,
+}
+
+/// Default limit on findings per file.
+pub const DEFAULT_MAX_FINDINGS: usize = 1000;
+/// Default limit on a line's length, in bytes.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 64 * 1024;
+/// Default limit on fields in a record.
+pub const DEFAULT_MAX_FIELDS: usize = 1024;
+
+impl Default for ValidateOptions {
+    fn default() -> Self {
+        ValidateOptions {
+            format: None,
+            strict: false,
+            uploader: None,
+            last_generation: None,
+            max_findings: DEFAULT_MAX_FINDINGS,
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            max_fields: DEFAULT_MAX_FIELDS,
+            redact: false,
+        }
+    }
+}
+
+/// What a finding belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Attach {
+    /// Rejects the file.
+    File,
+    /// Belongs to the open level-1 record (a contact, in an upload).
+    Unit,
+    /// A warning about the file that rejects nothing.
+    Loose,
+}
+
+/// A level-1 record with its children, complete.
+pub(crate) struct Unit<'a> {
+    pub line: u64,
+    pub is_contact: bool,
+    pub capture: &'a ContactCapture,
+    pub rejected: bool,
+    pub warned: bool,
+}
+
+/// Where findings go.
+pub(crate) trait Sink {
+    fn finding(&mut self, finding: Finding, attach: Attach);
+    fn unit(&mut self, _unit: &Unit<'_>) {}
+}
+
+/// Counts from a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Stats {
+    pub records: u64,
+    pub format: Option<Name>,
+    pub generation: Option<u64>,
+    pub header_seen: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Start,
+    Body,
+    After,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Envelope,
+    InUnit,
+    Orphan,
+}
+
+struct Frame {
+    record: usize,
+    line: u64,
+    counts: Vec<u64>,
+}
+
+struct UnitState {
+    line: u64,
+    is_contact: bool,
+    rejected: bool,
+    warned: bool,
+}
+
+/// The engine for one file.
+pub(crate) struct Engine<'r, S> {
+    rules: &'r RuleSet,
+    opts: &'r ValidateOptions,
+    file_name: Option<&'r str>,
+    pub(crate) sink: S,
+    format: Option<&'r Format>,
+    phase: Phase,
+    place: Place,
+    header_line: u64,
+    trailer_line: u64,
+    body_records: u64,
+    stats: Stats,
+    creation_date: Option<NaiveDate>,
+    fields: Fields,
+    ok: Vec<bool>,
+    stack: Vec<Frame>,
+    spare: Vec<Frame>,
+    top_counts: Vec<u64>,
+    unit: Option<UnitState>,
+    capture: ContactCapture,
+    index: ContactIndex,
+    last_line: u64,
+    last_terminated: bool,
+    last_empty: bool,
+    // The line being processed.
+    line_no: u64,
+    line_offset: u64,
+}
+
+/// Run the engine over a reader.
+pub(crate) fn run<R: Read, S: Sink>(
+    rules: &RuleSet,
+    input: R,
+    file_name: Option<&str>,
+    opts: &ValidateOptions,
+    sink: S,
+) -> std::io::Result<(S, Stats)> {
+    let mut engine = Engine::new(rules, opts, file_name, sink);
+    let mut reader = LineReader::new(input, opts.max_line_bytes);
+    while let Some(line) = reader.next_line()? {
+        engine.line(&line);
+    }
+    engine.finish();
+    Ok((engine.sink, engine.stats))
+}
+
+fn show(v: &[u8]) -> String {
+    display_bytes(v, 60)
+}
+
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(|b| *b == b' ' || *b == b'\t')
+}
+
+fn parse_u64(v: &[u8]) -> Option<u64> {
+    if v.is_empty() || v.len() > 19 || !v.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    v.iter().try_fold(0u64, |n, d| n.checked_mul(10)?.checked_add(u64::from(d - b'0')))
+}
+
+fn digits2(v: &[u8]) -> Option<u32> {
+    match v {
+        [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some(u32::from(a - b'0') * 10 + u32::from(b - b'0')),
+        _ => None,
+    }
+}
+
+pub(crate) fn parse_date(v: &[u8]) -> Option<NaiveDate> {
+    if v.len() != 8 || !v.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let y = v.get(..4).and_then(parse_u64)?;
+    let m = v.get(4..6).and_then(digits2)?;
+    let d = v.get(6..8).and_then(digits2)?;
+    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
+}
+
+fn valid_time(v: &[u8]) -> bool {
+    let part = |r: std::ops::Range<usize>| v.get(r).and_then(digits2);
+    v.len() == 6
+        && matches!(part(0..2), Some(h) if h < 24)
+        && matches!(part(2..4), Some(m) if m < 60)
+        && matches!(part(4..6), Some(s) if s < 60)
+}
+
+/// Describe a byte that is not allowed.
+fn describe_byte(b: u8) -> String {
+    match b {
+        0 => "a NUL byte (0x00)".to_string(),
+        0x01..=0x1f | 0x7f => format!("the control character 0x{b:02X}"),
+        _ => format!("the byte 0x{b:02X}"),
+    }
+}
+
+/// The first character not allowed by the charset: its description.
+fn charset_problem(v: &[u8], charset: Charset) -> Option<String> {
+    match charset {
+        Charset::PrintableAscii => v.iter().find(|b| !(0x20..0x7f).contains(*b)).map(|b| describe_byte(*b)),
+        Charset::Latin1 => v
+            .iter()
+            .find(|b| !((0x20..0x7f).contains(*b) || **b >= 0xa0))
+            .map(|b| describe_byte(*b)),
+        Charset::Utf8 => match std::str::from_utf8(v) {
+            Err(e) => {
+                let at = e.valid_up_to();
+                Some(format!("bytes that are not UTF-8 (from 0x{:02X})", v.get(at).copied().unwrap_or(0)))
+            }
+            Ok(s) => s.chars().find(|c| c.is_control()).map(|c| {
+                if (c as u32) < 0x80 {
+                    describe_byte(c as u8)
+                } else {
+                    format!("the control character U+{:04X}", c as u32)
+                }
+            }),
+        },
+    }
+}
+
+fn text_length(v: &[u8], charset: Charset) -> usize {
+    match charset {
+        Charset::Utf8 => std::str::from_utf8(v).map_or(v.len(), |s| s.chars().count()),
+        _ => v.len(),
+    }
+}
+
+type Params = Vec<(&'static str, String)>;
+
+/// A field's own problem, if any (value non-empty, without quotes inside).
+fn field_problem(spec: &FieldSpec, v: &[u8], charset: Charset) -> Option<(Check, Params)> {
+    match spec.domain {
+        Domain::Text => {
+            if let Some(what) = charset_problem(v, charset) {
+                return Some((
+                    Check::CharacterNotAllowed,
+                    vec![("value", show(v)), ("character", what), ("charset", charset.as_str().to_string())],
+                ));
+            }
+            let n = text_length(v, charset);
+            if n > spec.length as usize {
+                return Some((
+                    Check::TextTooLong,
+                    vec![("value", show(v)), ("length", n.to_string()), ("max", spec.length.to_string())],
+                ));
+            }
+        }
+        Domain::Numeric => {
+            let (negative, body) = match v.split_first() {
+                Some((b'-', rest)) => (true, rest),
+                _ => (false, v),
+            };
+            let (int, frac) = match memchr::memchr(b'.', body) {
+                Some(i) => (body.get(..i).unwrap_or_default(), Some(body.get(i + 1..).unwrap_or_default())),
+                None => (body, None),
+            };
+            let digits = |p: &[u8]| !p.is_empty() && p.iter().all(u8::is_ascii_digit);
+            if !digits(int) || frac.is_some_and(|f| !digits(f)) {
+                return Some((Check::NotNumeric, vec![("value", show(v))]));
+            }
+            if negative && !spec.signed {
+                return Some((Check::SignNotAllowed, vec![("value", show(v))]));
+            }
+            let max_int = spec.length - spec.decimals;
+            if int.len() > max_int as usize {
+                return Some((
+                    Check::TooManyDigits,
+                    vec![("value", show(v)), ("digits", int.len().to_string()), ("max", max_int.to_string())],
+                ));
+            }
+            let decimals = frac.map_or(0, <[u8]>::len);
+            if decimals > spec.decimals as usize {
+                return Some((
+                    Check::TooManyDecimals,
+                    vec![("value", show(v)), ("decimals", decimals.to_string()), ("max", spec.decimals.to_string())],
+                ));
+            }
+        }
+        Domain::Date => {
+            if parse_date(v).is_none() {
+                return Some((Check::InvalidDate, vec![("value", show(v))]));
+            }
+        }
+        Domain::Time => {
+            if !valid_time(v) {
+                return Some((Check::InvalidTime, vec![("value", show(v))]));
+            }
+        }
+        Domain::Timestamp => {
+            let good = v.len() == 14
+                && v.get(..8).and_then(parse_date).is_some()
+                && v.get(8..).is_some_and(valid_time);
+            if !good {
+                return Some((Check::InvalidTimestamp, vec![("value", show(v))]));
+            }
+        }
+    }
+    if let Some(values) = &spec.values {
+        if !values.iter().any(|a| &**a == v) {
+            let list: Vec<String> = values.iter().map(|a| format!("`{}`", show(a))).collect();
+            return Some((Check::ValueNotAllowed, vec![("value", show(v)), ("allowed", list.join(", "))]));
+        }
+    }
+    None
+}
+
+/// The parts of a file name: `SHP00042.CMQ` → (true, Some("CMQ"), Some("00042")).
+fn parse_file_name(name: &str) -> (bool, Option<&str>, Option<&str>) {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let (stem, ext) = match base.rsplit_once('.') {
+        Some((s, e)) => (s, Some(e)),
+        None => (base, None),
+    };
+    let digits_at = stem.find(|c: char| c.is_ascii_digit()).unwrap_or(stem.len());
+    let (letters, digits) = stem.split_at(digits_at);
+    let styled = !letters.is_empty()
+        && letters.chars().all(|c| c.is_ascii_alphabetic())
+        && !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && ext.is_some_and(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_alphanumeric()));
+    let trailing = stem.len() - stem.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let number = stem.get(stem.len() - trailing..).filter(|d| !d.is_empty());
+    (styled, ext.filter(|e| !e.is_empty()), number)
+}
+
+impl<'r, S: Sink> Engine<'r, S> {
+    fn new(rules: &'r RuleSet, opts: &'r ValidateOptions, file_name: Option<&'r str>, sink: S) -> Self {
+        Engine {
+            rules,
+            opts,
+            file_name,
+            sink,
+            format: None,
+            phase: Phase::Start,
+            place: Place::Envelope,
+            header_line: 0,
+            trailer_line: 0,
+            body_records: 0,
+            stats: Stats::default(),
+            creation_date: None,
+            fields: Fields::default(),
+            ok: Vec::new(),
+            stack: Vec::new(),
+            spare: Vec::new(),
+            top_counts: Vec::new(),
+            unit: None,
+            capture: ContactCapture::default(),
+            index: ContactIndex::new(),
+            last_line: 0,
+            last_terminated: true,
+            last_empty: true,
+            line_no: 0,
+            line_offset: 0,
+        }
+    }
+
+    /// Emit a finding about the current line.
+    fn emit(&mut self, check: Check, record: Option<&Name>, field: Option<(&Name, usize, u64)>, params: Params) {
+        self.emit_at(check, Some(self.line_no), record, field, params);
+    }
+
+    fn emit_at(
+        &mut self,
+        check: Check,
+        line: Option<u64>,
+        record: Option<&Name>,
+        field: Option<(&Name, usize, u64)>,
+        params: Params,
+    ) {
+        let def = self.rules.finding_def(check);
+        let severity = def.severity;
+        let scope = match (def.scope, self.place) {
+            (Scope::File, _) | (_, Place::Envelope) | (_, Place::Orphan) => Scope::File,
+            (s, Place::InUnit) => s,
+        };
+        let attach = match (scope, severity) {
+            (Scope::File, Severity::Error) => Attach::File,
+            (Scope::File, Severity::Warning) => Attach::Loose,
+            _ => Attach::Unit,
+        };
+        if attach == Attach::Unit {
+            if let Some(u) = &mut self.unit {
+                match severity {
+                    Severity::Error => u.rejected = true,
+                    Severity::Warning => u.warned = true,
+                }
+            }
+        }
+        let offset = match field {
+            Some((_, _, at)) => Some(at),
+            None => line.map(|_| self.line_offset),
+        };
+        let finding = Finding {
+            check,
+            severity,
+            scope,
+            line,
+            offset,
+            record_type: record.cloned(),
+            field: field.map(|(n, _, _)| n.clone()),
+            field_index: field.and_then(|(_, i, _)| u32::try_from(i + 1).ok()),
+            params,
+        };
+        self.sink.finding(finding, attach);
+    }
+
+    fn line(&mut self, line: &Line<'_>) {
+        self.line_no = line.number;
+        self.line_offset = line.offset;
+        self.last_line = line.number;
+        self.last_terminated = line.terminated;
+        self.last_empty = line.bytes.is_empty();
+        let mut bytes = line.bytes;
+        let mut base = line.offset;
+        if line.number == 1 {
+            if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+                bytes = rest;
+                base += 3;
+                self.place = Place::Envelope;
+                self.emit(Check::ByteOrderMark, None, None, Vec::new());
+            }
+        }
+        if is_blank(bytes) && !line.overlong {
+            self.place = Place::Envelope;
+            self.emit(Check::BlankLine, None, None, Vec::new());
+            return;
+        }
+        self.stats.records += 1;
+        split(bytes, self.opts.max_fields, &mut self.fields);
+        let rt = self.fields.value(bytes, 0);
+        let envelope = self.rules.envelope();
+        let is_header = rt == envelope.header.record_type.as_bytes();
+        let is_trailer = rt == envelope.trailer.record_type.as_bytes();
+        match self.phase {
+            Phase::Start => {
+                self.start_file();
+                self.phase = Phase::Body;
+                if is_header {
+                    self.header(bytes, base, line);
+                } else {
+                    self.place = Place::Envelope;
+                    let expected = envelope.header.record_type.to_string();
+                    self.emit(Check::MissingHeader, None, None, vec![("record", show(rt)), ("expected", expected)]);
+                    self.choose_format(None);
+                    self.body_record(bytes, base, line, is_trailer);
+                }
+            }
+            Phase::Body if is_header => {
+                self.place = Place::Envelope;
+                let first = if self.header_line > 0 { self.header_line.to_string() } else { "-".into() };
+                let name = envelope.header.record_type.clone();
+                self.emit(Check::DuplicateHeader, Some(&name), None, vec![("record", show(rt)), ("first_line", first)]);
+            }
+            Phase::Body => self.body_record(bytes, base, line, is_trailer),
+            Phase::After => {
+                self.place = Place::Envelope;
+                let tl = self.trailer_line.to_string();
+                self.emit(Check::RecordAfterTrailer, None, None, vec![("record", show(rt)), ("trailer_line", tl)]);
+            }
+        }
+    }
+
+    /// File-level rules that need no header: the uploader's type.
+    fn start_file(&mut self) {
+        if let Some(org) = self.opts.uploader {
+            if !self.rules.may_use_cms(org.org_type) {
+                self.place = Place::Envelope;
+                self.emit(Check::OrganisationTypeNotAllowed, None, None, vec![("org_type", org.org_type.to_string())]);
+            }
+        }
+    }
+
+    fn choose_format(&mut self, file_type: Option<&[u8]>) {
+        let name = self.rules.envelope().header.record_type.clone();
+        let ft_field = self.rules.envelope().header.fields.get(self.rules.envelope().file_type).map(|f| f.name.clone());
+        let at = ft_field.as_ref().map(|n| (n, self.rules.envelope().file_type, self.line_offset));
+        if let Some(code) = &self.opts.format {
+            self.format = self.rules.format(code);
+            if let Some(ft) = file_type.filter(|ft| *ft != code.as_bytes()) {
+                self.emit(Check::FormatMismatch, Some(&name), at, vec![("value", show(ft)), ("expected", code.clone())]);
+            }
+        } else if let Some(ft) = file_type {
+            self.format = self.rules.format_by_bytes(ft);
+            if self.format.is_none() {
+                let rules = format!("{} {}", self.rules.name(), self.rules.version());
+                self.emit(Check::UnknownFileType, Some(&name), at, vec![("value", show(ft)), ("rules", rules)]);
+            }
+        }
+        if let Some(f) = self.format {
+            self.top_counts = vec![0; f.records.len()];
+            self.stats.format = Some(f.code.clone());
+        }
+    }
+
+    fn header(&mut self, bytes: &[u8], base: u64, line: &Line<'_>) {
+        self.header_line = line.number;
+        self.stats.header_seen = true;
+        self.place = Place::Envelope;
+        let env = self.rules.envelope();
+        let spec = &env.header;
+        self.check_fields(spec, bytes, base, line.overlong);
+        let good = |e: &Self, i: usize| -> Option<&[u8]> {
+            (e.ok.get(i) == Some(&true) && i < e.fields.spans.len()).then(|| e.fields.value(bytes, i))
+        };
+        let file_type = good(self, env.file_type).filter(|v| !v.is_empty());
+        let generation = good(self, env.generation_number).and_then(parse_u64);
+        let organisation = good(self, env.organisation_id).and_then(parse_u64);
+        self.creation_date = good(self, env.creation_date).and_then(parse_date);
+        self.stats.generation = generation;
+        self.choose_format(file_type);
+        let rt = spec.record_type.clone();
+        let field_at = |e: &Self, i: usize| {
+            let start = e.fields.spans.get(i).map_or(0, |s| s.start as u64);
+            spec.fields.get(i).map(|f| (f.name.clone(), i, base + start))
+        };
+        if let Some(name) = self.file_name {
+            let (styled, ext, number) = parse_file_name(name);
+            if !styled {
+                self.emit(Check::FileNameStyle, None, None, vec![("value", name.to_string())]);
+            }
+            if let (Some(ft), Some(ext)) = (file_type, ext) {
+                if !ft.eq_ignore_ascii_case(ext.as_bytes()) {
+                    let at = field_at(self, env.file_type);
+                    let at = at.as_ref().map(|(n, i, o)| (n, *i, *o));
+                    self.emit(Check::ExtensionMismatch, Some(&rt), at, vec![("value", show(ft)), ("expected", ext.to_string())]);
+                }
+            }
+            if let (Some(g), Some(number)) = (generation, number) {
+                if parse_u64(number.as_bytes()) != Some(g) {
+                    let at = field_at(self, env.generation_number);
+                    let at = at.as_ref().map(|(n, i, o)| (n, *i, *o));
+                    self.emit(Check::GenerationMismatch, Some(&rt), at, vec![("value", g.to_string()), ("expected", number.to_string())]);
+                }
+            }
+        }
+        if let (Some(g), Some(last)) = (generation, self.opts.last_generation) {
+            if g <= last {
+                let at = field_at(self, env.generation_number);
+                let at = at.as_ref().map(|(n, i, o)| (n, *i, *o));
+                self.emit(Check::DuplicateGeneration, Some(&rt), at, vec![("value", g.to_string()), ("last", last.to_string())]);
+            }
+        }
+        if let (Some(org), Some(id)) = (self.opts.uploader, organisation) {
+            if org.id != id {
+                let at = field_at(self, env.organisation_id);
+                let at = at.as_ref().map(|(n, i, o)| (n, *i, *o));
+                self.emit(Check::OrganisationMismatch, Some(&rt), at, vec![("value", id.to_string()), ("expected", org.id.to_string())]);
+            }
+        }
+    }
+
+    fn trailer(&mut self, bytes: &[u8], base: u64, line: &Line<'_>) {
+        self.close_unit();
+        self.phase = Phase::After;
+        self.trailer_line = line.number;
+        self.place = Place::Envelope;
+        let env = self.rules.envelope();
+        let spec = &env.trailer;
+        self.check_fields(spec, bytes, base, line.overlong);
+        let i = env.record_count;
+        if self.ok.get(i) == Some(&true) && i < self.fields.spans.len() {
+            if let Some(declared) = parse_u64(self.fields.value(bytes, i)) {
+                if declared != self.body_records {
+                    let start = self.fields.spans.get(i).map_or(0, |s| s.start as u64);
+                    let name = spec.fields.get(i).map(|f| f.name.clone());
+                    let at = name.as_ref().map(|n| (n, i, base + start));
+                    let rt = spec.record_type.clone();
+                    let found = self.body_records.to_string();
+                    self.emit(Check::RecordCountMismatch, Some(&rt), at, vec![("declared", declared.to_string()), ("found", found)]);
+                }
+            }
+        }
+    }
+
+    fn body_record(&mut self, bytes: &[u8], base: u64, line: &Line<'_>, is_trailer: bool) {
+        if is_trailer {
+            self.trailer(bytes, base, line);
+            return;
+        }
+        self.body_records += 1;
+        let Some(format) = self.format else { return };
+        let rt = self.fields.value(bytes, 0);
+        let Some(ri) = format.record_index(rt) else {
+            self.place = if self.unit.is_some() { Place::InUnit } else { Place::Orphan };
+            let shown: Name = Name::from(show(rt).as_str());
+            self.emit(Check::UnknownRecordType, Some(&shown), None, vec![("value", shown.to_string()), ("format", format.code.to_string())]);
+            return;
+        };
+        let Some(rec) = format.records.get(ri) else { return };
+        let upload = format.upload.as_ref();
+        if rec.level == 1 {
+            self.close_unit();
+            self.unit = Some(UnitState {
+                line: line.number,
+                is_contact: upload.is_some_and(|u| u.record == ri),
+                rejected: false,
+                warned: false,
+            });
+            self.capture = ContactCapture::default();
+        }
+        self.place = if self.unit.is_some() { Place::InUnit } else { Place::Orphan };
+        self.place_record(format, ri, rec, line.number);
+        if line.overlong {
+            let limit = self.opts.max_line_bytes.to_string();
+            self.emit(Check::LineTooLong, Some(&rec.record_type), None, vec![("limit", limit)]);
+            return;
+        }
+        self.check_fields(rec, bytes, base, false);
+        if let Some(up) = upload.filter(|u| u.record == ri) {
+            let ctx = ContactContext {
+                rules: self.rules,
+                upload: up,
+                records: &format.records,
+                uploader: self.opts.uploader,
+                creation_date: self.creation_date,
+            };
+            let fields = std::mem::take(&mut self.fields);
+            let ok = std::mem::take(&mut self.ok);
+            let value = |i: usize| fields.value(bytes, i);
+            let values = ContactValues { value: &value, ok: &ok, present: fields.spans.len() };
+            let mut pending: Vec<(Check, Option<usize>, Params)> = Vec::new();
+            let capture = contact::check_contact_line(&ctx, &values, &mut self.index, &mut |c, f, p| pending.push((c, f, p)));
+            for (check, f, params) in pending {
+                let at = f.and_then(|i| {
+                    let start = fields.spans.get(i).map_or(0, |s| s.start as u64);
+                    rec.fields.get(i).map(|fs| (&fs.name, i, base + start))
+                });
+                self.emit(check, Some(&rec.record_type), at, params);
+            }
+            self.capture = capture;
+            self.fields = fields;
+            self.ok = ok;
+        }
+    }
+
+    /// Field count, quoting, and every field's own checks; fills `self.ok`.
+    fn check_fields(&mut self, rec: &'r RecordSpec, bytes: &[u8], base: u64, overlong: bool) {
+        self.ok.clear();
+        if overlong {
+            let limit = self.opts.max_line_bytes.to_string();
+            self.emit(Check::LineTooLong, Some(&rec.record_type), None, vec![("limit", limit)]);
+            return;
+        }
+        if self.fields.unbalanced {
+            self.emit(Check::UnbalancedQuote, Some(&rec.record_type), None, Vec::new());
+        }
+        let expected = rec.fields.len();
+        let found = self.fields.total;
+        if self.fields.overflow || found > expected {
+            let shown = if self.fields.overflow { format!("more than {}", self.opts.max_fields) } else { found.to_string() };
+            let shown = if self.fields.overflow { format!("{shown} ({found} by commas)") } else { shown };
+            self.emit(
+                Check::TooManyFields,
+                Some(&rec.record_type),
+                None,
+                vec![("found", shown), ("expected", expected.to_string()), ("record", rec.record_type.to_string())],
+            );
+        } else if found < expected {
+            self.emit(
+                Check::TooFewFields,
+                Some(&rec.record_type),
+                None,
+                vec![("found", found.to_string()), ("expected", expected.to_string()), ("record", rec.record_type.to_string())],
+            );
+        }
+        let charset = self.rules.charset();
+        for (i, spec) in rec.fields.iter().enumerate() {
+            let Some(span) = self.fields.spans.get(i).copied() else {
+                self.ok.push(false);
+                continue;
+            };
+            let v = bytes.get(span.start..span.end).unwrap_or_default();
+            let at = Some((&spec.name, i, base + span.start as u64));
+            let mut good = true;
+            if span.inner_quote {
+                self.emit(Check::QuoteInField, Some(&rec.record_type), at, vec![("value", show(v))]);
+                self.ok.push(false);
+                continue;
+            }
+            if v.is_empty() {
+                if spec.mandatory {
+                    self.emit(Check::MandatoryFieldMissing, Some(&rec.record_type), at, Vec::new());
+                    good = false;
+                }
+                self.ok.push(good);
+                continue;
+            }
+            if self.opts.strict {
+                let text = spec.domain == Domain::Text;
+                if text && !span.quoted {
+                    self.emit(Check::TextNotQuoted, Some(&rec.record_type), at, vec![("value", show(v))]);
+                    good = false;
+                } else if !text && span.quoted {
+                    self.emit(Check::NonTextQuoted, Some(&rec.record_type), at, vec![("value", show(v))]);
+                    good = false;
+                }
+            }
+            if let Some((check, params)) = field_problem(spec, v, charset) {
+                self.emit(check, Some(&rec.record_type), at, params);
+                good = false;
+            }
+            self.ok.push(good);
+        }
+    }
+
+    fn new_frame(&mut self, record: usize, line: u64, width: usize) -> Frame {
+        match self.spare.pop() {
+            Some(mut f) => {
+                f.record = record;
+                f.line = line;
+                f.counts.clear();
+                f.counts.resize(width, 0);
+                f
+            }
+            None => Frame { record, line, counts: vec![0; width] },
+        }
+    }
+
+    fn place_record(&mut self, format: &'r Format, ri: usize, rec: &'r RecordSpec, line: u64) {
+        let level = usize::from(rec.level);
+        let width = format.records.len();
+        if level <= 1 {
+            let count = match self.top_counts.get_mut(ri) {
+                Some(c) => {
+                    *c += 1;
+                    *c
+                }
+                None => 0,
+            };
+            if rec.max.is_some_and(|m| count > m) {
+                let max = rec.max.unwrap_or(0).to_string();
+                self.emit(
+                    Check::TooManyOccurrences,
+                    Some(&rec.record_type),
+                    None,
+                    vec![("record", rec.record_type.to_string()), ("max", max), ("parent", "the file".into())],
+                );
+            }
+            let frame = self.new_frame(ri, line, width);
+            self.stack.push(frame);
+            return;
+        }
+        while self.stack.len() > level - 1 {
+            self.pop_frame(format);
+        }
+        let parent_ok = self.stack.len() == level - 1 && self.stack.last().map(|f| f.record) == rec.parent;
+        let parent_name = rec.parent.and_then(|p| format.records.get(p)).map(|p| p.record_type.to_string()).unwrap_or_default();
+        if !parent_ok {
+            self.emit(
+                Check::RecordOutOfPlace,
+                Some(&rec.record_type),
+                None,
+                vec![("record", rec.record_type.to_string()), ("parent", parent_name)],
+            );
+            return;
+        }
+        let (count, parent_line) = match self.stack.last_mut() {
+            Some(top) => match top.counts.get_mut(ri) {
+                Some(c) => {
+                    *c += 1;
+                    (*c, top.line)
+                }
+                None => (0, top.line),
+            },
+            None => (0, 0),
+        };
+        if rec.max.is_some_and(|m| count > m) {
+            let max = rec.max.unwrap_or(0).to_string();
+            self.emit(
+                Check::TooManyOccurrences,
+                Some(&rec.record_type),
+                None,
+                vec![
+                    ("record", rec.record_type.to_string()),
+                    ("max", max),
+                    ("parent", format!("the `{parent_name}` on line {parent_line}")),
+                ],
+            );
+        }
+        let frame = self.new_frame(ri, line, width);
+        self.stack.push(frame);
+    }
+
+    fn pop_frame(&mut self, format: &'r Format) {
+        let Some(frame) = self.stack.pop() else { return };
+        if let Some(rec) = format.records.get(frame.record) {
+            for &child in &rec.mandatory_children {
+                if frame.counts.get(child).copied().unwrap_or(0) == 0 {
+                    let child_name = format.records.get(child).map(|c| c.record_type.to_string()).unwrap_or_default();
+                    self.emit_at(
+                        Check::MissingChildRecord,
+                        Some(frame.line),
+                        Some(&rec.record_type),
+                        None,
+                        vec![("record", child_name), ("parent", rec.record_type.to_string())],
+                    );
+                }
+            }
+        }
+        self.spare.push(frame);
+    }
+
+    fn close_unit(&mut self) {
+        let Some(format) = self.format else { return };
+        if self.unit.is_none() {
+            return;
+        }
+        self.place = Place::InUnit;
+        while self.stack.len() > 1 {
+            self.pop_frame(format);
+        }
+        let unit_line = self.unit.as_ref().map_or(0, |u| u.line);
+        if let (Some(up), true) = (&format.upload, self.unit.as_ref().is_some_and(|u| u.is_contact)) {
+            let ctx = ContactContext {
+                rules: self.rules,
+                upload: up,
+                records: &format.records,
+                uploader: self.opts.uploader,
+                creation_date: self.creation_date,
+            };
+            let counts: Vec<u64> = self.stack.last().map(|f| f.counts.clone()).unwrap_or_default();
+            let count = |i: usize| counts.get(i).copied().unwrap_or(0);
+            let mut pending = Vec::new();
+            contact::check_contact_children(&ctx, &self.capture, &count, &mut |c, _, p| pending.push((c, p)));
+            let rt = format.records.get(up.record).map(|r| r.record_type.clone());
+            for (check, params) in pending {
+                self.emit_at(check, Some(unit_line), rt.as_ref(), None, params);
+            }
+        }
+        while !self.stack.is_empty() {
+            self.pop_frame(format);
+        }
+        if let Some(u) = self.unit.take() {
+            let unit = Unit {
+                line: u.line,
+                is_contact: u.is_contact,
+                capture: &self.capture,
+                rejected: u.rejected,
+                warned: u.warned,
+            };
+            self.sink.unit(&unit);
+        }
+    }
+
+    fn finish(&mut self) {
+        match self.phase {
+            Phase::Start => {
+                self.place = Place::Envelope;
+                self.emit_at(Check::EmptyFile, None, None, None, Vec::new());
+            }
+            Phase::Body => {
+                self.close_unit();
+                self.place = Place::Envelope;
+                let expected = self.rules.envelope().trailer.record_type.to_string();
+                self.emit_at(Check::MissingTrailer, Some(self.last_line), None, None, vec![("expected", expected)]);
+            }
+            Phase::After => {}
+        }
+        self.place = Place::Envelope;
+        if let (Some(format), false) = (self.format, self.phase == Phase::Start) {
+            for &i in &format.mandatory_top {
+                if self.top_counts.get(i).copied().unwrap_or(0) == 0 {
+                    let name = format.records.get(i).map(|r| r.record_type.to_string()).unwrap_or_default();
+                    self.emit_at(Check::MissingMandatoryRecord, None, None, None, vec![("record", name)]);
+                }
+            }
+        }
+        if !self.last_terminated && !self.last_empty {
+            self.emit_at(Check::NoFinalLineEnd, Some(self.last_line), None, None, Vec::new());
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::unwrap_used)] // tests: a panic is how a test fails
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        assert_eq!(parse_file_name("SHP00042.CMQ"), (true, Some("CMQ"), Some("00042")));
+        assert_eq!(parse_file_name("dir/shp7.cmq"), (true, Some("cmq"), Some("7")));
+        assert_eq!(parse_file_name("upload.CMQ"), (false, Some("CMQ"), None));
+        assert_eq!(parse_file_name("SHP_42.CMQ"), (false, Some("CMQ"), Some("42")));
+        assert_eq!(parse_file_name("SHP42"), (false, None, Some("42")));
+    }
+
+    #[test]
+    fn dates_and_times() {
+        assert!(parse_date(b"20240229").is_some());
+        assert!(parse_date(b"20230229").is_none());
+        assert!(parse_date(b"2024022").is_none());
+        assert!(parse_date(b"2024-2-1").is_none());
+        assert!(valid_time(b"235959"));
+        assert!(!valid_time(b"240000"));
+        assert!(!valid_time(b"1200"));
+    }
+}

@@ -1,0 +1,162 @@
+//! Splits one line into fields: comma-separated, each optionally in double quotes.
+//!
+//! A quoted field ends at a `"` that is followed by a comma or the end of the line; any other
+//! `"` is kept in the field and flagged (no escape for a quote is documented). A quoted field
+//! that reaches the end of the line unclosed makes the record unbalanced: a quote never joins
+//! lines.
+
+/// Where one field's value lies in the line (quotes excluded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// First byte of the value.
+    pub start: usize,
+    /// One past the last byte of the value.
+    pub end: usize,
+    /// The field was in double quotes.
+    pub quoted: bool,
+    /// A `"` stands inside the value.
+    pub inner_quote: bool,
+}
+
+/// The fields of a line, reused from line to line.
+#[derive(Debug, Default, Clone)]
+pub struct Fields {
+    /// Spans, at most `max` of them.
+    pub spans: Vec<Span>,
+    /// A quoted field was not closed.
+    pub unbalanced: bool,
+    /// More fields than the limit: `total` counts them (by commas after the limit).
+    pub overflow: bool,
+    /// The number of fields in the line (exact up to the limit, then counted by commas).
+    pub total: usize,
+}
+
+impl Fields {
+    /// The value of field `i` (0-based).
+    pub fn value<'a>(&self, line: &'a [u8], i: usize) -> &'a [u8] {
+        match self.spans.get(i) {
+            Some(s) => line.get(s.start..s.end).unwrap_or_default(),
+            None => &[],
+        }
+    }
+}
+
+/// Split `line` into `out`, keeping at most `max` fields.
+pub fn split(line: &[u8], max: usize, out: &mut Fields) {
+    out.spans.clear();
+    out.unbalanced = false;
+    out.overflow = false;
+    let len = line.len();
+    let mut pos = 0;
+    loop {
+        if out.spans.len() >= max {
+            out.overflow = true;
+            let rest = line.get(pos..).unwrap_or_default();
+            out.total = out.spans.len() + 1 + memchr::memchr_iter(b',', rest).count();
+            return;
+        }
+        if line.get(pos) == Some(&b'"') {
+            let start = pos + 1;
+            let mut from = start;
+            let mut inner = false;
+            loop {
+                let found = line.get(from..).and_then(|rest| memchr::memchr(b'"', rest)).map(|i| from + i);
+                match found {
+                    None => {
+                        out.spans.push(Span { start, end: len, quoted: true, inner_quote: inner });
+                        out.unbalanced = true;
+                        out.total = out.spans.len();
+                        return;
+                    }
+                    Some(q) if q + 1 == len => {
+                        out.spans.push(Span { start, end: q, quoted: true, inner_quote: inner });
+                        out.total = out.spans.len();
+                        return;
+                    }
+                    Some(q) if line.get(q + 1) == Some(&b',') => {
+                        out.spans.push(Span { start, end: q, quoted: true, inner_quote: inner });
+                        pos = q + 2;
+                        break;
+                    }
+                    Some(q) => {
+                        inner = true;
+                        from = q + 1;
+                    }
+                }
+            }
+        } else {
+            let rest = line.get(pos..).unwrap_or_default();
+            let end = memchr::memchr(b',', rest).map_or(len, |i| pos + i);
+            let value = line.get(pos..end).unwrap_or_default();
+            let inner = memchr::memchr(b'"', value).is_some();
+            out.spans.push(Span { start: pos, end, quoted: false, inner_quote: inner });
+            if end >= len {
+                out.total = out.spans.len();
+                return;
+            }
+            pos = end + 1;
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::unwrap_used)] // tests: a panic is how a test fails
+mod tests {
+    use super::*;
+
+    fn vals(line: &str) -> (Vec<(String, bool, bool)>, bool) {
+        let mut f = Fields::default();
+        split(line.as_bytes(), 100, &mut f);
+        let v = (0..f.spans.len())
+            .map(|i| {
+                let s = f.spans[i];
+                (String::from_utf8_lossy(f.value(line.as_bytes(), i)).into_owned(), s.quoted, s.inner_quote)
+            })
+            .collect();
+        (v, f.unbalanced)
+    }
+
+    #[test]
+    fn plain_quoted_and_empty_fields() {
+        let (v, u) = vals(r#""A00","101",CFR,,"",3"#);
+        assert!(!u);
+        let got: Vec<_> = v.iter().map(|x| (x.0.as_str(), x.1)).collect();
+        assert_eq!(got, vec![("A00", true), ("101", true), ("CFR", false), ("", false), ("", true), ("3", false)]);
+    }
+
+    #[test]
+    fn trailing_comma_is_an_empty_last_field() {
+        let (v, _) = vals("T06,RJ,,,");
+        assert_eq!(v.len(), 5);
+        let (v, _) = vals(r#""a","#);
+        assert_eq!(v.len(), 2);
+    }
+
+    #[test]
+    fn commas_inside_quotes_stay_in_the_field() {
+        let (v, _) = vals(r#""C02","a, b",x"#);
+        assert_eq!(v[1].0, "a, b");
+        assert_eq!(v.len(), 3);
+    }
+
+    #[test]
+    fn inner_quotes_are_flagged_and_unclosed_quotes_unbalance() {
+        let (v, u) = vals(r#""C02","he said "hi" ok""#);
+        assert!(!u);
+        assert_eq!(v[1], ("he said \"hi\" ok".to_string(), true, true));
+        let (v, u) = vals(r#""C02","missing end"#);
+        assert!(u);
+        assert_eq!(v[1].0, "missing end");
+        let (v, _) = vals(r#"C02,ab"c"#);
+        assert!(v[1].2);
+    }
+
+    #[test]
+    fn overflow_counts_the_rest() {
+        let mut f = Fields::default();
+        split(b"a,b,c,d,e", 2, &mut f);
+        assert!(f.overflow);
+        assert_eq!(f.spans.len(), 2);
+        assert_eq!(f.total, 5);
+    }
+}
