@@ -119,7 +119,7 @@ pub struct BatchSummary {
     /// The file-level rejections (empty unless the file was rejected).
     pub file_rejections: Vec<FindingOut>,
     /// Contacts read.
-    pub contacts: u64,
+    pub contacts_total: u64,
     /// Contacts accepted (`AC`).
     pub accepted: u64,
     /// Contacts accepted with a warning (`WN`).
@@ -370,7 +370,7 @@ impl ContactSink<'_, '_, '_> {
             self.response.detail(f)?;
         }
         let s = &mut self.summary;
-        s.contacts += 1;
+        s.contacts_total += 1;
         match outcome {
             Outcome::Accepted => s.accepted += 1,
             Outcome::Warned => s.warned += 1,
@@ -450,7 +450,7 @@ pub fn process<R: Read>(
         rules_version: rules.version().to_string(),
         file_accepted: first.count == 0,
         file_rejections: first.rejections.iter().map(|f| finding_out(rules, f, vopts.redact)).collect(),
-        contacts: 0,
+        contacts_total: 0,
         accepted: 0,
         warned: 0,
         rejected: 0,
