@@ -193,6 +193,7 @@ rules = {
    "removed": ["1995-05-01","2002-05-27","2012-05-28","2020-05-04","2022-05-30"],
    "added": [
      {"date":"1995-05-08","name":"Early May bank holiday (VE Day)"},
+     {"date":"1981-07-29","name":"Royal wedding"},
      {"date":"1999-12-31","name":"Millennium celebrations"},
      {"date":"2002-06-03","name":"Queen's Golden Jubilee"},
      {"date":"2002-06-04","name":"Spring bank holiday"},

@@ -1082,7 +1082,7 @@ impl Compiler<'_> {
             let Some(i) = records.iter().position(|r| *r.record_type == h.record) else {
                 return Err(self.err(hplace, format!("unknown record `{}`", h.record)));
             };
-            if std::mem::replace(&mut placed[i], true) {
+            if placed.get_mut(i).map(|p| std::mem::replace(p, true)).unwrap_or(true) {
                 return Err(self.err(hplace, "record placed twice"));
             }
             if h.level == 0 || h.level > 16 {

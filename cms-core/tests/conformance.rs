@@ -46,10 +46,12 @@ fn rules_for(spec: &Value) -> Arc<RuleSet> {
 }
 
 fn validate_options(o: &Value) -> ValidateOptions {
-    let mut opts = ValidateOptions::default();
-    opts.format = o["format"].as_str().map(str::to_string);
-    opts.strict = o["strict"].as_bool().unwrap_or(false);
-    opts.last_generation = o["last_generation"].as_u64();
+    let mut opts = ValidateOptions {
+        format: o["format"].as_str().map(str::to_string),
+        strict: o["strict"].as_bool().unwrap_or(false),
+        last_generation: o["last_generation"].as_u64(),
+        ..ValidateOptions::default()
+    };
     if let (Some(id), Some(t)) = (o["org_id"].as_u64(), o["org_type"].as_str()) {
         opts.uploader = Some(Organisation { id, org_type: t.parse::<OrgType>().unwrap() });
     }
@@ -66,7 +68,7 @@ fn matches(expected: &Value, actual: &FindingOut) -> bool {
     expected["code"].as_str() == Some(actual.code.as_str())
         && expected["line"].as_u64() == actual.line
         && expected["field"].as_str() == actual.field.as_deref()
-        && expected.get("scope").map_or(true, |s| s.as_str() == Some(&actual.scope.to_string()))
+        && expected.get("scope").is_none_or(|s| s.as_str() == Some(&actual.scope.to_string()))
 }
 
 fn run_validate(case: &Case) -> Result<(), String> {
