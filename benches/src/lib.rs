@@ -47,22 +47,22 @@ enum Kind {
 
 /// Contact descriptions (printable ASCII, no double quote; commas are inside the quotes).
 const DESCRIPTIONS: [&str; 16] = [
-    "estimated reads too high since june",
-    "customer disputes the winter bill",
-    "meter exchanged, old reads not closed",
-    "AQ looks wrong after change of use",
-    "reads rejected twice by the agency",
-    "consumption doubled with no change",
-    "site vacant since march; no usage",
-    "correction factor applied in error",
-    "new build plot needs a meter point",
-    "daily reads missing for two weeks",
-    "volume spike after meter fault",
-    "check read supplied by the customer",
-    "imperial meter treated as metric",
-    "please review the reconciliation",
-    "duplicate read on the same day",
-    "supply point moved to class 3",
+    "estimated reads too high",
+    "customer disputes winter bill",
+    "meter exchanged, reads open",
+    "AQ wrong after change of use",
+    "reads rejected twice",
+    "consumption doubled",
+    "site vacant; no usage",
+    "correction factor in error",
+    "new build plot needs a meter",
+    "daily reads missing",
+    "volume spike after fault",
+    "check read from customer",
+    "imperial meter read as metric",
+    "please review reconciliation",
+    "duplicate read on one day",
+    "supply point now class 3",
 ];
 
 /// Note texts for `C02` records.
@@ -129,10 +129,17 @@ fn date(i: usize, salt: usize) -> (usize, usize, usize) {
 pub fn write_contact(out: &mut Vec<u8>, i: usize, all_bad: bool) -> u64 {
     // Writing to a Vec cannot fail: the results are ignored on purpose.
     let kind = TYPES.get(i % TYPES.len()).copied().unwrap_or(Kind::Cdq);
-    let desc = DESCRIPTIONS.get((i / 3) % DESCRIPTIONS.len()).copied().unwrap_or_default();
+    let desc = DESCRIPTIONS
+        .get((i / 3) % DESCRIPTIONS.len())
+        .copied()
+        .unwrap_or_default();
     let (y, m, d) = date(i, 0);
     // Feb 30th stands in for the effective date of a bad contact: same length, not a date.
-    let effective = if all_bad { "20260230".to_string() } else { format!("{y}{m:02}{d:02}") };
+    let effective = if all_bad {
+        "20260230".to_string()
+    } else {
+        format!("{y}{m:02}{d:02}")
+    };
     let mprn = if all_bad { bad_mprn(i) } else { mprn(i) };
     let _ = write!(out, "\"C01\",\"R{i:08}\",");
     let mut records = 1;
@@ -149,7 +156,11 @@ pub fn write_contact(out: &mut Vec<u8>, i: usize, all_bad: bool) -> u64 {
         }
         Kind::Cdq => {
             let reading = (i * 37) % 1_000_000;
-            let _ = writeln!(out, "\"CDQ\",{mprn},\"G4A{:08}\",,{effective},,{reading:06},,\"{desc}\"", i % 100_000_000);
+            let _ = writeln!(
+                out,
+                "\"CDQ\",{mprn},\"G4A{:08}\",,{effective},,{reading:06},,\"{desc}\"",
+                i % 100_000_000
+            );
         }
         Kind::Dmq => {
             let _ = writeln!(out, "\"DMQ\",{mprn},,1,{effective},,,,\"{desc}\"");
@@ -161,8 +172,15 @@ pub fn write_contact(out: &mut Vec<u8>, i: usize, all_bad: bool) -> u64 {
             } else {
                 let _ = writeln!(out, "\"MNC\",,,,{effective},,,,\"{desc}\"");
             }
-            let (street, town, outcode, incode) = ADDRESSES.get(i % ADDRESSES.len()).copied().unwrap_or_default();
-            let _ = writeln!(out, "\"C03\",{},,\"{street}\",\"{town}\",\"{outcode}\",\"{incode}\"", 1 + i % 200);
+            let (street, town, outcode, incode) = ADDRESSES
+                .get((i / 10) % ADDRESSES.len())
+                .copied()
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "\"C03\",{},,\"{street}\",\"{town}\",\"{outcode}\",\"{incode}\"",
+                1 + i % 200
+            );
             records += 1;
         }
     }
@@ -172,7 +190,10 @@ pub fn write_contact(out: &mut Vec<u8>, i: usize, all_bad: bool) -> u64 {
         let _ = writeln!(out, "\"C02\",\"{note}\"");
         records += 1;
         if i % 12 == 0 {
-            let note = NOTES.get((i / 12) % NOTES.len()).copied().unwrap_or_default();
+            let note = NOTES
+                .get((i / 12 + 3) % NOTES.len())
+                .copied()
+                .unwrap_or_default();
             let _ = writeln!(out, "\"C02\",\"{note}\"");
             records += 1;
         }
@@ -214,7 +235,15 @@ const CHUNK: usize = 16 * 1024;
 impl CmqStream {
     /// A stream of a file of `contacts` contacts, every one bad when `all_bad`.
     pub fn new(contacts: usize, all_bad: bool) -> Self {
-        CmqStream { contacts, all_bad, next: 0, records: 0, stage: Stage::Header, buf: Vec::with_capacity(CHUNK + 1024), pos: 0 }
+        CmqStream {
+            contacts,
+            all_bad,
+            next: 0,
+            records: 0,
+            stage: Stage::Header,
+            buf: Vec::with_capacity(CHUNK + 1024),
+            pos: 0,
+        }
     }
 
     fn refill(&mut self) {
@@ -224,7 +253,11 @@ impl CmqStream {
             match self.stage {
                 Stage::Header => {
                     self.buf.extend_from_slice(HEADER);
-                    self.stage = if self.contacts == 0 { Stage::Trailer } else { Stage::Body };
+                    self.stage = if self.contacts == 0 {
+                        Stage::Trailer
+                    } else {
+                        Stage::Body
+                    };
                 }
                 Stage::Body => {
                     self.records += write_contact(&mut self.buf, self.next, self.all_bad);
@@ -273,7 +306,9 @@ mod tests {
         assert_eq!(mprn_check(24_599_247), 0);
         let ids: std::collections::HashSet<u64> = (0..100_000).map(mprn).collect();
         assert_eq!(ids.len(), 100_000);
-        assert!(ids.iter().all(|m| (1_000_000_000..10_000_000_000).contains(m)));
+        assert!(ids
+            .iter()
+            .all(|m| (1_000_000_000..10_000_000_000).contains(m)));
     }
 
     #[test]
@@ -281,12 +316,21 @@ mod tests {
         let rules = RuleSet::embedded().unwrap();
         for n in [1, 10, 37, 240] {
             let bytes = cmq_file(n, false);
-            let report = validate_bytes(&rules, &bytes, Some(FILE_NAME), &ValidateOptions::default()).unwrap();
-            let shown: Vec<String> = report.findings().iter().map(|f| format!("{} {:?} {}", report.code(f), f.line, report.message(f))).collect();
+            let report =
+                validate_bytes(&rules, &bytes, Some(FILE_NAME), &ValidateOptions::default())
+                    .unwrap();
+            let shown: Vec<String> = report
+                .findings()
+                .iter()
+                .map(|f| format!("{} {:?} {}", report.code(f), f.line, report.message(f)))
+                .collect();
             assert!(report.findings().is_empty(), "{n} contacts: {shown:#?}");
             assert!(report.accepted());
             assert_eq!((report.errors, report.warnings), (0, 0));
-            let c01 = bytes.split(|b| *b == b'\n').filter(|l| l.starts_with(b"\"C01\"")).count();
+            let c01 = bytes
+                .split(|b| *b == b'\n')
+                .filter(|l| l.starts_with(b"\"C01\""))
+                .count();
             assert_eq!(c01, n);
         }
     }
@@ -295,11 +339,18 @@ mod tests {
     fn every_contact_of_the_bad_file_has_an_error() {
         let rules = RuleSet::embedded().unwrap();
         let bytes = cmq_file(240, true);
-        let report = validate_bytes(&rules, &bytes, Some(FILE_NAME), &ValidateOptions::default()).unwrap();
+        let report =
+            validate_bytes(&rules, &bytes, Some(FILE_NAME), &ValidateOptions::default()).unwrap();
         assert!(!report.accepted());
         assert_eq!(report.suppressed, 0);
         // No finding rejects the file: every one is about a contact.
-        assert!(report.findings().iter().all(|f| f.scope != cms_core::Scope::File), "file-level finding");
+        assert!(
+            report
+                .findings()
+                .iter()
+                .all(|f| f.scope != cms_core::Scope::File),
+            "file-level finding"
+        );
         let contact_lines: Vec<u64> = bytes
             .split(|b| *b == b'\n')
             .enumerate()
@@ -308,10 +359,15 @@ mod tests {
             .collect();
         assert_eq!(contact_lines.len(), 240);
         for line in &contact_lines {
-            let errors = report.findings().iter().filter(|f| f.line == Some(*line) && f.severity == Severity::Error).count();
+            let errors = report
+                .findings()
+                .iter()
+                .filter(|f| f.line == Some(*line) && f.severity == Severity::Error)
+                .count();
             assert!(errors >= 2, "line {line}: {errors} errors");
         }
-        let codes: std::collections::BTreeSet<&str> = report.findings().iter().map(|f| report.code(f)).collect();
+        let codes: std::collections::BTreeSet<&str> =
+            report.findings().iter().map(|f| report.code(f)).collect();
         assert!(codes.len() >= 3, "{codes:?}");
     }
 
@@ -337,12 +393,21 @@ mod tests {
         let bad = cmq_file(10_000, true);
         assert!(bad.len() > clean.len() && bad.len() < clean.len() + clean.len() / 20);
         let per_contact = clean.len() / 10_000;
-        assert!((110..=130).contains(&per_contact), "{per_contact} bytes a contact");
+        assert!(
+            (110..=130).contains(&per_contact),
+            "{per_contact} bytes a contact"
+        );
         let rules = RuleSet::embedded().unwrap();
-        let report = validate(&rules, CmqStream::new(10_000, false), Some(FILE_NAME), &ValidateOptions::default()).unwrap();
+        let report = validate(
+            &rules,
+            CmqStream::new(10_000, false),
+            Some(FILE_NAME),
+            &ValidateOptions::default(),
+        )
+        .unwrap();
         assert!(report.findings().is_empty());
         let lines = clean.iter().filter(|b| **b == b'\n').count() as u64;
         assert_eq!(report.records, lines);
-        assert_eq!(clean.ends_with(format!("\"Z99\",{}\n", lines - 2).as_bytes()), true);
+        assert!(clean.ends_with(format!("\"Z99\",{}\n", lines - 2).as_bytes()));
     }
 }

@@ -16,7 +16,11 @@ use cms_core::{Error, OrgType, Organisation, Report, RuleSet};
 use serde_json::json;
 
 #[derive(Parser)]
-#[command(name = "cms", version, about = "Rules of the GB gas market's Contact Management Service")]
+#[command(
+    name = "cms",
+    version,
+    about = "Rules of the GB gas market's Contact Management Service"
+)]
 struct Cli {
     /// Load this rule file instead of the embedded default rule set.
     #[arg(long, global = true, value_name = "FILE")]
@@ -169,7 +173,10 @@ fn load_rules(path: &Option<PathBuf>) -> Result<Arc<RuleSet>, Error> {
 
 fn organisation(id: Option<u64>, org_type: Option<&str>) -> Result<Option<Organisation>, Error> {
     match (id, org_type) {
-        (Some(id), Some(t)) => Ok(Some(Organisation { id, org_type: t.parse::<OrgType>()? })),
+        (Some(id), Some(t)) => Ok(Some(Organisation {
+            id,
+            org_type: t.parse::<OrgType>()?,
+        })),
         _ => Ok(None),
     }
 }
@@ -183,7 +190,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let code = match cli.command {
-        Command::Validate { format, output, strict, uploader, last_generation, max_findings, redact, files } => {
+        Command::Validate {
+            format,
+            output,
+            strict,
+            uploader,
+            last_generation,
+            max_findings,
+            redact,
+            files,
+        } => {
             let opts = ValidateOptions {
                 format,
                 strict,
@@ -204,8 +220,21 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             ExitCode::from(if all_accepted { 0 } else { 1 })
         }
-        Command::Process { file, org_id, org_type, out: dir, today, first_sequence, last_generation, strict, redact } => {
-            let uploader = Organisation { id: org_id, org_type: org_type.parse()? };
+        Command::Process {
+            file,
+            org_id,
+            org_type,
+            out: dir,
+            today,
+            first_sequence,
+            last_generation,
+            strict,
+            redact,
+        } => {
+            let uploader = Organisation {
+                id: org_id,
+                org_type: org_type.parse()?,
+            };
             let now = utc_to_london(Utc::now().naive_utc());
             let today = today.unwrap_or_else(|| london_date(Utc::now().naive_utc()));
             let mut opts = BatchOptions::new(uploader, today);
@@ -252,9 +281,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Catalogue { output } => {
             match output {
-                Output::Json => writeln!(out, "{}", serde_json::to_string_pretty(rules.contact_types()).unwrap_or_default()),
+                Output::Json => writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(rules.contact_types()).unwrap_or_default()
+                ),
                 Output::Human => {
-                    let _ = writeln!(out, "contact types in rule set {} {}:", rules.name(), rules.version());
+                    let _ = writeln!(
+                        out,
+                        "contact types in rule set {} {}:",
+                        rules.name(),
+                        rules.version()
+                    );
                     for t in rules.contact_types() {
                         let raised: Vec<&str> = t.raised_by.iter().map(|o| o.as_str()).collect();
                         let state = if t.retired {
@@ -270,7 +308,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                             t.code,
                             t.name,
                             format!("{:?}", t.family).to_lowercase(),
-                            if raised.is_empty() { "nobody".to_string() } else { raised.join(",") },
+                            if raised.is_empty() {
+                                "nobody".to_string()
+                            } else {
+                                raised.join(",")
+                            },
                             t.routed_to,
                             state,
                             t.provenance
@@ -286,12 +328,31 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if export {
                 writeln!(out, "{}", rules.to_json()).map_err(out_err)?;
             } else if output == Output::Json {
-                writeln!(out, "{}", serde_json::to_string_pretty(rules.catalogue()).unwrap_or_default()).map_err(out_err)?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(rules.catalogue()).unwrap_or_default()
+                )
+                .map_err(out_err)?;
             } else {
-                writeln!(out, "finding codes in rule set {} {}:", rules.name(), rules.version()).map_err(out_err)?;
+                writeln!(
+                    out,
+                    "finding codes in rule set {} {}:",
+                    rules.name(),
+                    rules.version()
+                )
+                .map_err(out_err)?;
                 for d in rules.catalogue() {
-                    writeln!(out, "  {}  {:<7} {:<6}  {:<30} {}", d.code, d.severity, d.scope, d.check.name(), d.message)
-                        .map_err(out_err)?;
+                    writeln!(
+                        out,
+                        "  {}  {:<7} {:<6}  {:<30} {}",
+                        d.code,
+                        d.severity,
+                        d.scope,
+                        d.check.name(),
+                        d.message
+                    )
+                    .map_err(out_err)?;
                 }
             }
             ExitCode::SUCCESS
@@ -302,20 +363,31 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 CalendarCommand::Holidays { year } => {
                     let days = cal.bank_holidays(year);
                     if output == Output::Json {
-                        let list: Vec<_> = days.iter().map(|h| json!({"date": h.date, "name": h.name})).collect();
+                        let list: Vec<_> = days
+                            .iter()
+                            .map(|h| json!({"date": h.date, "name": h.name}))
+                            .collect();
                         writeln!(out, "{}", json!(list)).map_err(out_err)?;
                     } else {
                         for h in &days {
-                            writeln!(out, "{}  {}  {}", h.date, h.date.format("%a"), h.name).map_err(out_err)?;
+                            writeln!(out, "{}  {}  {}", h.date, h.date.format("%a"), h.name)
+                                .map_err(out_err)?;
                         }
                     }
                 }
                 CalendarCommand::Add { date, n } => {
-                    let result = cal
-                        .add_working_days(date, n)
-                        .ok_or_else(|| Error::Argument(format!("{n} working days after {date} is past the last date")))?;
+                    let result = cal.add_working_days(date, n).ok_or_else(|| {
+                        Error::Argument(format!(
+                            "{n} working days after {date} is past the last date"
+                        ))
+                    })?;
                     if output == Output::Json {
-                        writeln!(out, "{}", json!({"from": date, "working_days": n, "date": result})).map_err(out_err)?;
+                        writeln!(
+                            out,
+                            "{}",
+                            json!({"from": date, "working_days": n, "date": result})
+                        )
+                        .map_err(out_err)?;
                     } else {
                         writeln!(out, "{result}  {}", result.format("%A")).map_err(out_err)?;
                     }
@@ -323,7 +395,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 CalendarCommand::Between { from, to } => {
                     let n = cal.working_days_between(from, to);
                     if output == Output::Json {
-                        writeln!(out, "{}", json!({"from": from, "to": to, "working_days": n})).map_err(out_err)?;
+                        writeln!(
+                            out,
+                            "{}",
+                            json!({"from": from, "to": to, "working_days": n})
+                        )
+                        .map_err(out_err)?;
                     } else {
                         writeln!(out, "{n}").map_err(out_err)?;
                     }
@@ -347,9 +424,19 @@ fn print_human(out: &mut impl Write, report: &Report) -> io::Result<()> {
         if let Some(field) = &f.field {
             place.push_str(&format!(": {field}"));
         }
-        writeln!(out, "{place}: {}[{}]: {}", f.severity, report.code(f), report.message(f))?;
+        writeln!(
+            out,
+            "{place}: {}[{}]: {}",
+            f.severity,
+            report.code(f),
+            report.message(f)
+        )?;
     }
-    let verdict = if report.accepted() { "accepted" } else { "rejected" };
+    let verdict = if report.accepted() {
+        "accepted"
+    } else {
+        "rejected"
+    };
     writeln!(
         out,
         "{file}: {verdict}: {} records, {} errors, {} warnings (format {}, rules {} {})",

@@ -149,8 +149,13 @@ pub fn response_name(upload: &str, response_code: &str) -> String {
     let base = upload.rsplit(['/', '\\']).next().unwrap_or(upload);
     match base.rsplit_once('.') {
         Some((stem, ext)) if !stem.is_empty() => {
-            let lower = ext.chars().any(|c| c.is_ascii_lowercase()) && !ext.chars().any(|c| c.is_ascii_uppercase());
-            let code = if lower { response_code.to_ascii_lowercase() } else { response_code.to_string() };
+            let lower = ext.chars().any(|c| c.is_ascii_lowercase())
+                && !ext.chars().any(|c| c.is_ascii_uppercase());
+            let code = if lower {
+                response_code.to_ascii_lowercase()
+            } else {
+                response_code.to_string()
+            };
             format!("{stem}.{code}")
         }
         _ => format!("{base}.{response_code}"),
@@ -171,7 +176,11 @@ impl RecordWriter<'_> {
             if i > 0 {
                 self.line.push(b',');
             }
-            let value = if i == 0 { Some(&*rec.record_type) } else { values.iter().find(|(j, _)| *j == i).map(|(_, v)| *v) };
+            let value = if i == 0 {
+                Some(&*rec.record_type)
+            } else {
+                values.iter().find(|(j, _)| *j == i).map(|(_, v)| *v)
+            };
             let text = spec.domain == Domain::Text;
             if text {
                 self.line.push(b'"');
@@ -204,13 +213,26 @@ struct Response<'a, 'w> {
 }
 
 impl<'a, 'w> Response<'a, 'w> {
-    fn new(rules: &'a RuleSet, format: &'a Format, out: &'w mut dyn Write, redact: bool) -> Result<Self> {
-        let def = format
-            .def
-            .response
-            .as_ref()
-            .ok_or_else(|| Error::Argument(format!("format `{}` is not a response format", format.code)))?;
-        Ok(Response { rules, format, def, writer: RecordWriter { out, line: Vec::new(), body_records: 0 }, redact })
+    fn new(
+        rules: &'a RuleSet,
+        format: &'a Format,
+        out: &'w mut dyn Write,
+        redact: bool,
+    ) -> Result<Self> {
+        let def = format.def.response.as_ref().ok_or_else(|| {
+            Error::Argument(format!("format `{}` is not a response format", format.code))
+        })?;
+        Ok(Response {
+            rules,
+            format,
+            def,
+            writer: RecordWriter {
+                out,
+                line: Vec::new(),
+                body_records: 0,
+            },
+            redact,
+        })
     }
 
     fn record(&self, rt: &str) -> Option<&'a RecordSpec> {
@@ -236,13 +258,18 @@ impl<'a, 'w> Response<'a, 'w> {
     fn trailer(&mut self) -> io::Result<()> {
         let env = self.rules.envelope();
         let count = self.writer.body_records.to_string();
-        self.writer.write(&env.trailer, &[(env.record_count, count.as_str())])
+        self.writer
+            .write(&env.trailer, &[(env.record_count, count.as_str())])
     }
 
     fn body(&mut self, rt: &str, values: &[(&str, &str)]) -> io::Result<()> {
-        let Some(rec) = self.record(rt) else { return Ok(()) };
-        let resolved: Vec<(usize, &str)> =
-            values.iter().filter_map(|(name, v)| rec.field_index(name).map(|i| (i, *v))).collect();
+        let Some(rec) = self.record(rt) else {
+            return Ok(());
+        };
+        let resolved: Vec<(usize, &str)> = values
+            .iter()
+            .filter_map(|(name, v)| rec.field_index(name).map(|i| (i, *v)))
+            .collect();
         self.writer.body_records += 1;
         self.writer.write(rec, &resolved)
     }
@@ -259,7 +286,10 @@ impl<'a, 'w> Response<'a, 'w> {
         let def = self.rules.finding_def(f.check);
         let text = located(f, &render(&def.message, &f.params, self.redact));
         let field = f.field.as_deref().unwrap_or("");
-        self.body(&d.record.clone(), &[(&d.code, &def.code), (&d.field, field), (&d.text, &text)])
+        self.body(
+            &d.record.clone(),
+            &[(&d.code, &def.code), (&d.field, field), (&d.text, &text)],
+        )
     }
 }
 
@@ -349,13 +379,19 @@ impl ContactSink<'_, '_, '_> {
                 .and_then(|t| t.target_working_days)
                 .unwrap_or(0);
             let target = rules.calendar().add_working_days(self.today, days);
-            (Some(crn), target, Some(rules.data().lifecycle.initial_status.clone()))
+            (
+                Some(crn),
+                target,
+                Some(rules.data().lifecycle.initial_status.clone()),
+            )
         };
         let reference = text(&capture.reference);
         let contact_type = text(&capture.type_code);
         let def = self.response.def;
         let c = &def.contact;
-        let target_text = target.map(|d| d.format("%Y%m%d").to_string()).unwrap_or_default();
+        let target_text = target
+            .map(|d| d.format("%Y%m%d").to_string())
+            .unwrap_or_default();
         self.response.body(
             &c.record.clone(),
             &[
@@ -391,7 +427,11 @@ impl ContactSink<'_, '_, '_> {
             crn,
             target_date: target,
             status,
-            findings: self.unit_findings.iter().map(|f| finding_out(rules, f, redact)).collect(),
+            findings: self
+                .unit_findings
+                .iter()
+                .map(|f| finding_out(rules, f, redact))
+                .collect(),
         };
         (self.on_contact)(&result);
         Ok(())
@@ -413,7 +453,11 @@ pub fn process<R: Read>(
     vopts.uploader = Some(opts.uploader);
     vopts.last_generation = opts.last_generation;
     if vopts.format.is_none() {
-        let uploads: Vec<&Format> = rules.formats().iter().filter(|f| f.upload.is_some()).collect();
+        let uploads: Vec<&Format> = rules
+            .formats()
+            .iter()
+            .filter(|f| f.upload.is_some())
+            .collect();
         if let [only] = uploads.as_slice() {
             vopts.format = Some(only.code.to_string());
         }
@@ -424,16 +468,37 @@ pub fn process<R: Read>(
         .as_deref()
         .and_then(|c| rules.format(c))
         .filter(|f| f.upload.is_some())
-        .ok_or_else(|| Error::Argument("the rule set has no single contact upload format: name one".into()))?;
-    let response_code = upload_format.upload.as_ref().map(|u| u.response_format.clone()).unwrap_or_default();
+        .ok_or_else(|| {
+            Error::Argument("the rule set has no single contact upload format: name one".into())
+        })?;
+    let response_code = upload_format
+        .upload
+        .as_ref()
+        .map(|u| u.response_format.clone())
+        .unwrap_or_default();
     let response_format = rules
         .format(&response_code)
         .ok_or_else(|| Error::Argument(format!("unknown response format `{response_code}`")))?;
     let io_err = |e: io::Error| Error::io(file_name, e);
 
-    let max_rejections = response_format.def.response.as_ref().map_or(15, |r| r.max_file_rejections);
-    let first = FileSink { rejections: Vec::new(), count: 0, max: max_rejections };
-    let (first, stats) = engine::run(rules, open().map_err(io_err)?, Some(file_name), &vopts, first).map_err(io_err)?;
+    let max_rejections = response_format
+        .def
+        .response
+        .as_ref()
+        .map_or(15, |r| r.max_file_rejections);
+    let first = FileSink {
+        rejections: Vec::new(),
+        count: 0,
+        max: max_rejections,
+    };
+    let (first, stats) = engine::run(
+        rules,
+        open().map_err(io_err)?,
+        Some(file_name),
+        &vopts,
+        first,
+    )
+    .map_err(io_err)?;
     let generation = stats
         .generation
         .or_else(|| {
@@ -449,7 +514,11 @@ pub fn process<R: Read>(
         rules_name: rules.name().to_string(),
         rules_version: rules.version().to_string(),
         file_accepted: first.count == 0,
-        file_rejections: first.rejections.iter().map(|f| finding_out(rules, f, vopts.redact)).collect(),
+        file_rejections: first
+            .rejections
+            .iter()
+            .map(|f| finding_out(rules, f, vopts.redact))
+            .collect(),
         contacts_total: 0,
         accepted: 0,
         warned: 0,
@@ -475,7 +544,14 @@ pub fn process<R: Read>(
         failed: None,
         summary,
     };
-    let (mut sink, _) = engine::run(rules, open().map_err(io_err)?, Some(file_name), &vopts, sink).map_err(io_err)?;
+    let (mut sink, _) = engine::run(
+        rules,
+        open().map_err(io_err)?,
+        Some(file_name),
+        &vopts,
+        sink,
+    )
+    .map_err(io_err)?;
     if let Some(e) = sink.failed.take() {
         return Err(e);
     }
@@ -494,12 +570,24 @@ pub fn process_bytes(
 ) -> Result<BatchOutput> {
     let mut response = Vec::new();
     let mut contacts = Vec::new();
-    let summary = process(rules, || Ok(bytes), file_name, opts, crn, &mut response, &mut |c| contacts.push(c.clone()))?;
-    Ok(BatchOutput { summary, contacts, response })
+    let summary = process(
+        rules,
+        || Ok(bytes),
+        file_name,
+        opts,
+        crn,
+        &mut response,
+        &mut |c| contacts.push(c.clone()),
+    )?;
+    Ok(BatchOutput {
+        summary,
+        contacts,
+        response,
+    })
 }
 
 /// Run the batch job on a file, writing the response into `out_dir` (default: beside the
-/// upload). The response is written under a temporary name and renamed when complete, so a
+/// upload; created when missing). The response is written under a temporary name and renamed when complete, so a
 /// failed run leaves no partial response. Returns the summary and the response's path.
 pub fn process_path(
     rules: &Arc<RuleSet>,
@@ -521,24 +609,41 @@ pub fn process_path(
         Some(d) => d.to_path_buf(),
         None => path.parent().map(Path::to_path_buf).unwrap_or_default(),
     };
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
     let probe_name = response_name(&name, "CMR");
     let tmp = dir.join(format!(".{probe_name}.partial"));
-    let mut file = io::BufWriter::new(std::fs::File::create(&tmp).map_err(|e| Error::io(tmp.display().to_string(), e))?);
-    let result = process(rules, || std::fs::File::open(path), &name, opts, crn, &mut file, on_contact).and_then(|s| {
-        file.flush().map_err(|e| Error::io(tmp.display().to_string(), e))?;
+    let mut file = io::BufWriter::new(
+        std::fs::File::create(&tmp).map_err(|e| Error::io(tmp.display().to_string(), e))?,
+    );
+    let result = process(
+        rules,
+        || std::fs::File::open(path),
+        &name,
+        opts,
+        crn,
+        &mut file,
+        on_contact,
+    )
+    .and_then(|s| {
+        file.flush()
+            .map_err(|e| Error::io(tmp.display().to_string(), e))?;
         Ok(s)
     });
     drop(file);
     match result {
         Ok(summary) => {
             let target = dir.join(&summary.response_file);
-            std::fs::rename(&tmp, &target).map_err(|e| Error::io(target.display().to_string(), e))?;
+            std::fs::rename(&tmp, &target)
+                .map_err(|e| Error::io(target.display().to_string(), e))?;
             Ok((summary, target))
         }
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
             Err(match e {
-                Error::Io { path: Some(p), source } if p == name => Error::io(shown, source),
+                Error::Io {
+                    path: Some(p),
+                    source,
+                } if p == name => Error::io(shown, source),
                 other => other,
             })
         }

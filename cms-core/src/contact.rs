@@ -26,12 +26,22 @@ pub(crate) struct ByteSet {
 
 impl ByteSet {
     pub(crate) fn new() -> Self {
-        ByteSet { arena: Vec::new(), ends: Vec::new(), slots: Vec::new(), hasher: RandomState::new(), overflow: HashSet::new() }
+        ByteSet {
+            arena: Vec::new(),
+            ends: Vec::new(),
+            slots: Vec::new(),
+            hasher: RandomState::new(),
+            overflow: HashSet::new(),
+        }
     }
 
     fn get(&self, i: u32) -> &[u8] {
         let i = i as usize;
-        let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) as usize };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0) as usize
+        };
         let end = self.ends.get(i).copied().unwrap_or(0) as usize;
         self.arena.get(start..end).unwrap_or_default()
     }
@@ -57,7 +67,8 @@ impl ByteSet {
                 }
             }
         }
-        let fits = self.arena.len() + key.len() <= u32::MAX as usize && self.ends.len() < (u32::MAX - 1) as usize;
+        let fits = self.arena.len() + key.len() <= u32::MAX as usize
+            && self.ends.len() < (u32::MAX - 1) as usize;
         if !fits {
             return self.overflow.insert(key.to_vec());
         }
@@ -96,7 +107,11 @@ pub(crate) struct ContactIndex {
 
 impl ContactIndex {
     pub(crate) fn new() -> Self {
-        ContactIndex { references: ByteSet::new(), meter_points: HashSet::new(), wide_meter_points: HashSet::new() }
+        ContactIndex {
+            references: ByteSet::new(),
+            meter_points: HashSet::new(),
+            wide_meter_points: HashSet::new(),
+        }
     }
 
     fn meter_point_is_new(&mut self, mprn: u64, type_index: usize) -> bool {
@@ -180,48 +195,82 @@ pub(crate) fn check_contact_line(
     let mut capture = ContactCapture::default();
     let type_raw = values.good(up.contact_type);
     capture.type_code = type_raw.map(<[u8]>::to_vec);
-    let known = type_raw.and_then(|t| std::str::from_utf8(t).ok()).and_then(|t| ctx.rules.contact_type(t));
+    let known = type_raw
+        .and_then(|t| std::str::from_utf8(t).ok())
+        .and_then(|t| ctx.rules.contact_type(t));
     let type_shown = type_raw.map(show).unwrap_or_default();
     let mut forbidden: &[usize] = &[];
     match (type_raw, known) {
         (None, _) => {}
-        (Some(t), None) => emit(Check::UnknownContactType, Some(up.contact_type), vec![("value", show(t))]),
+        (Some(t), None) => emit(
+            Check::UnknownContactType,
+            Some(up.contact_type),
+            vec![("value", show(t))],
+        ),
         (Some(_), Some((ti, ct))) => {
             let name = ct.name.clone();
             if ct.retired {
-                emit(Check::RetiredContactType, Some(up.contact_type), vec![("value", type_shown.clone()), ("name", name)]);
+                emit(
+                    Check::RetiredContactType,
+                    Some(up.contact_type),
+                    vec![("value", type_shown.clone()), ("name", name)],
+                );
             } else if !ct.new_cms {
-                emit(Check::ContactTypeNotInNewCms, Some(up.contact_type), vec![("value", type_shown.clone()), ("name", name)]);
+                emit(
+                    Check::ContactTypeNotInNewCms,
+                    Some(up.contact_type),
+                    vec![("value", type_shown.clone()), ("name", name)],
+                );
             } else if let Some(org) = ctx.uploader.filter(|o| !ct.raised_by.contains(&o.org_type)) {
                 emit(
                     Check::NotRaisableByOrganisation,
                     Some(up.contact_type),
-                    vec![("value", type_shown.clone()), ("org_type", org.org_type.to_string())],
+                    vec![
+                        ("value", type_shown.clone()),
+                        ("org_type", org.org_type.to_string()),
+                    ],
                 );
             }
             capture.type_index = Some(ti);
             if let Some(tf) = up.types.get(ti) {
                 for &f in &tf.required {
                     if f < values.present && !values.filled(f) {
-                        emit(Check::RequiredFieldMissing, Some(f), vec![("type", type_shown.clone())]);
+                        emit(
+                            Check::RequiredFieldMissing,
+                            Some(f),
+                            vec![("type", type_shown.clone())],
+                        );
                     }
                 }
                 for &f in &tf.forbidden {
                     if values.filled(f) {
-                        emit(Check::FieldNotAllowed, Some(f), vec![("value", show((values.value)(f))), ("type", type_shown.clone())]);
+                        emit(
+                            Check::FieldNotAllowed,
+                            Some(f),
+                            vec![
+                                ("value", show((values.value)(f))),
+                                ("type", type_shown.clone()),
+                            ],
+                        );
                     }
                 }
                 forbidden = &tf.forbidden;
             }
             if let (Some(allowed), Some(cf)) = (&ct.classes, up.class) {
                 if let Some(v) = values.good(cf) {
-                    let class = std::str::from_utf8(v).ok().and_then(|s| s.parse::<u8>().ok());
+                    let class = std::str::from_utf8(v)
+                        .ok()
+                        .and_then(|s| s.parse::<u8>().ok());
                     if !class.is_some_and(|c| allowed.contains(&c)) {
                         let list: Vec<String> = allowed.iter().map(u8::to_string).collect();
                         emit(
                             Check::ClassNotAllowed,
                             Some(cf),
-                            vec![("value", show(v)), ("type", type_shown.clone()), ("allowed", list.join(", "))],
+                            vec![
+                                ("value", show(v)),
+                                ("type", type_shown.clone()),
+                                ("allowed", list.join(", ")),
+                            ],
                         );
                     }
                 }
@@ -232,7 +281,11 @@ pub(crate) fn check_contact_line(
                         emit(
                             Check::DateBeforeEarliest,
                             Some(ef),
-                            vec![("value", ymd(d)), ("earliest", ymd(earliest)), ("type", type_shown.clone())],
+                            vec![
+                                ("value", ymd(d)),
+                                ("earliest", ymd(earliest)),
+                                ("type", type_shown.clone()),
+                            ],
                         );
                     }
                 }
@@ -245,14 +298,26 @@ pub(crate) fn check_contact_line(
             match check_mprn(v, ctx.rules.mprn_rules()) {
                 Ok(n) => mprn_value = Some(n),
                 Err(MprnError::CheckDigits { expected, .. }) => {
-                    emit(Check::MprnCheckDigits, Some(mf), vec![("value", show(v)), ("expected", String::from_utf8_lossy(&expected).into_owned())]);
+                    emit(
+                        Check::MprnCheckDigits,
+                        Some(mf),
+                        vec![
+                            ("value", show(v)),
+                            ("expected", String::from_utf8_lossy(&expected).into_owned()),
+                        ],
+                    );
                     mprn_value = std::str::from_utf8(v).ok().and_then(|s| s.parse().ok());
                 }
                 Err(MprnError::Length { digits, min, max }) => {
                     emit(
                         Check::MprnLength,
                         Some(mf),
-                        vec![("value", show(v)), ("digits", digits.to_string()), ("min", min.to_string()), ("max", max.to_string())],
+                        vec![
+                            ("value", show(v)),
+                            ("digits", digits.to_string()),
+                            ("min", min.to_string()),
+                            ("max", max.to_string()),
+                        ],
                     );
                     mprn_value = std::str::from_utf8(v).ok().and_then(|s| s.parse().ok());
                 }
@@ -260,11 +325,18 @@ pub(crate) fn check_contact_line(
             }
         }
     }
-    let effective = up.effective_date.and_then(|f| values.good(f)).and_then(date);
+    let effective = up
+        .effective_date
+        .and_then(|f| values.good(f))
+        .and_then(date);
     if let (Some(eff), Some(ef)) = (effective, up.end_date) {
         if let Some(end) = values.good(ef).and_then(date) {
             if end < eff {
-                emit(Check::EndBeforeEffective, Some(ef), vec![("value", ymd(end)), ("other", ymd(eff))]);
+                emit(
+                    Check::EndBeforeEffective,
+                    Some(ef),
+                    vec![("value", ymd(end)), ("other", ymd(eff))],
+                );
             }
         }
     }
@@ -272,20 +344,32 @@ pub(crate) fn check_contact_line(
         for &f in &up.date_fields {
             if let Some(d) = values.good(f).and_then(date) {
                 if d > created {
-                    emit(Check::DateAfterCreation, Some(f), vec![("value", ymd(d)), ("other", ymd(created))]);
+                    emit(
+                        Check::DateAfterCreation,
+                        Some(f),
+                        vec![("value", ymd(d)), ("other", ymd(created))],
+                    );
                 }
             }
         }
     }
     if let Some(r) = values.good(up.reference) {
         if !index.references.insert(r) {
-            emit(Check::DuplicateReference, Some(up.reference), vec![("value", show(r))]);
+            emit(
+                Check::DuplicateReference,
+                Some(up.reference),
+                vec![("value", show(r))],
+            );
         }
         capture.reference = Some(r.to_vec());
     }
     if let (Some(n), Some(ti), Some(mf)) = (mprn_value, capture.type_index, up.mprn) {
         if !index.meter_point_is_new(n, ti) {
-            emit(Check::DuplicateMeterPoint, Some(mf), vec![("value", show((values.value)(mf))), ("type", type_shown)]);
+            emit(
+                Check::DuplicateMeterPoint,
+                Some(mf),
+                vec![("value", show((values.value)(mf))), ("type", type_shown)],
+            );
         }
     }
     capture
@@ -299,12 +383,22 @@ pub(crate) fn check_contact_children(
     emit: &mut Emit<'_>,
 ) {
     let Some(ti) = capture.type_index else { return };
-    let Some(tf) = ctx.upload.types.get(ti) else { return };
+    let Some(tf) = ctx.upload.types.get(ti) else {
+        return;
+    };
     let type_shown = capture.type_code.as_deref().map(show).unwrap_or_default();
     for &r in &tf.records {
         if child_count(r) == 0 {
-            let name = ctx.records.get(r).map(|s| s.record_type.to_string()).unwrap_or_default();
-            emit(Check::RequiredRecordMissing, None, vec![("type", type_shown.clone()), ("record", name)]);
+            let name = ctx
+                .records
+                .get(r)
+                .map(|s| s.record_type.to_string())
+                .unwrap_or_default();
+            emit(
+                Check::RequiredRecordMissing,
+                None,
+                vec![("type", type_shown.clone()), ("record", name)],
+            );
         }
     }
 }

@@ -42,7 +42,10 @@ pub enum Error {
 impl Error {
     /// An I/O error about a named file.
     pub fn io(path: impl Into<String>, source: io::Error) -> Self {
-        Error::Io { path: Some(path.into()), source }
+        Error::Io {
+            path: Some(path.into()),
+            source,
+        }
     }
 }
 

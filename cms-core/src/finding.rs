@@ -270,7 +270,10 @@ pub struct Finding {
 impl Finding {
     /// The value of a parameter, if the finding has it.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+        self.params
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Whether this is an error (it rejects its scope).
@@ -290,7 +293,9 @@ pub(crate) fn render(template: &str, params: &[(&'static str, String)], redact: 
             Some(end) => {
                 let name = after.get(1..end).unwrap_or_default();
                 match params.iter().find(|(k, _)| *k == name) {
-                    Some((k, v)) if redact && Check::is_customer_data(k) => out.push_str("<redacted>"),
+                    Some((k, v)) if redact && Check::is_customer_data(k) => {
+                        out.push_str("<redacted>")
+                    }
                     Some((_, v)) => out.push_str(v),
                     None => out.push_str(after.get(..=end).unwrap_or_default()),
                 }
@@ -332,8 +337,14 @@ mod tests {
     #[test]
     fn render_replaces_known_params_and_keeps_unknown() {
         let p = vec![("value", "123".to_string()), ("max", "10".to_string())];
-        assert_eq!(render("`{value}` over {max} {nope}", &p, false), "`123` over 10 {nope}");
-        assert_eq!(render("`{value}` over {max}", &p, true), "`<redacted>` over 10");
+        assert_eq!(
+            render("`{value}` over {max} {nope}", &p, false),
+            "`123` over 10 {nope}"
+        );
+        assert_eq!(
+            render("`{value}` over {max}", &p, true),
+            "`<redacted>` over 10"
+        );
         assert_eq!(render("no braces", &p, false), "no braces");
         assert_eq!(render("open { only", &p, false), "open { only");
     }

@@ -637,7 +637,9 @@ pub struct Format {
 impl Format {
     /// The index of a record by type.
     pub fn record_index(&self, record_type: &[u8]) -> Option<usize> {
-        self.records.iter().position(|r| r.record_type.as_bytes() == record_type)
+        self.records
+            .iter()
+            .position(|r| r.record_type.as_bytes() == record_type)
     }
 }
 
@@ -846,7 +848,11 @@ struct Compiler<'a> {
 
 impl Compiler<'_> {
     fn err(&self, place: impl Into<String>, problem: impl Into<String>) -> Error {
-        Error::Rules { origin: self.origin.into(), place: place.into(), problem: problem.into() }
+        Error::Rules {
+            origin: self.origin.into(),
+            place: place.into(),
+            problem: problem.into(),
+        }
     }
 
     fn compile(&self, data: RuleSetData) -> Result<RuleSet> {
@@ -866,17 +872,33 @@ impl Compiler<'_> {
             }
         }
         if let Some(missing) = OrgType::ALL.iter().find(|t| !seen.contains(t)) {
-            return Err(self.err("organisation_types", format!("organisation type `{missing}` is missing")));
+            return Err(self.err(
+                "organisation_types",
+                format!("organisation type `{missing}` is missing"),
+            ));
         }
         self.check_contact_types(&data)?;
-        data.crn.check().map_err(|e| self.err("crn", e.to_string()))?;
-        if data.mprn.min_digits < 3 || data.mprn.min_digits > data.mprn.max_digits || data.mprn.max_digits > 19 {
+        data.crn
+            .check()
+            .map_err(|e| self.err("crn", e.to_string()))?;
+        if data.mprn.min_digits < 3
+            || data.mprn.min_digits > data.mprn.max_digits
+            || data.mprn.max_digits > 19
+        {
             return Err(self.err("mprn", "need 3 <= min_digits <= max_digits <= 19"));
         }
-        if !data.lifecycle.statuses.iter().any(|s| s.code == data.lifecycle.initial_status) {
+        if !data
+            .lifecycle
+            .statuses
+            .iter()
+            .any(|s| s.code == data.lifecycle.initial_status)
+        {
             return Err(self.err(
                 "lifecycle.initial_status",
-                format!("`{}` is not one of the statuses", data.lifecycle.initial_status),
+                format!(
+                    "`{}` is not one of the statuses",
+                    data.lifecycle.initial_status
+                ),
             ));
         }
         let envelope = self.envelope(&data.envelope)?;
@@ -892,8 +914,17 @@ impl Compiler<'_> {
                 let place = format!("formats[{}].upload.response_format", f.code);
                 match data.formats.iter().find(|d| d.code == up.response_format) {
                     Some(d) if d.response.is_some() => {}
-                    Some(_) => return Err(self.err(place, format!("format `{}` has no `response` section", up.response_format))),
-                    None => return Err(self.err(place, format!("unknown format `{}`", up.response_format))),
+                    Some(_) => {
+                        return Err(self.err(
+                            place,
+                            format!("format `{}` has no `response` section", up.response_format),
+                        ))
+                    }
+                    None => {
+                        return Err(
+                            self.err(place, format!("unknown format `{}`", up.response_format))
+                        )
+                    }
                 }
             }
         }
@@ -932,9 +963,16 @@ impl Compiler<'_> {
                 }
             }
             if !t.retired && t.target_working_days.is_none() {
-                return Err(self.err(place + ".target_working_days", "a type that can be raised needs a target"));
+                return Err(self.err(
+                    place + ".target_working_days",
+                    "a type that can be raised needs a target",
+                ));
             }
-            if let Some(f) = t.required_fields.iter().find(|f| t.forbidden_fields.contains(f)) {
+            if let Some(f) = t
+                .required_fields
+                .iter()
+                .find(|f| t.forbidden_fields.contains(f))
+            {
                 return Err(self.err(place, format!("`{f}` is both required and forbidden")));
             }
         }
@@ -949,9 +987,12 @@ impl Compiler<'_> {
         }
         let field = |rec: &RecordSpec, name: &str, what: &str, ok: &[Domain]| -> Result<usize> {
             let place = format!("envelope.fields.{what}");
-            let i = rec
-                .field_index(name)
-                .ok_or_else(|| self.err(&place, format!("`{}` has no field `{name}`", rec.record_type)))?;
+            let i = rec.field_index(name).ok_or_else(|| {
+                self.err(
+                    &place,
+                    format!("`{}` has no field `{name}`", rec.record_type),
+                )
+            })?;
             match rec.fields.get(i) {
                 Some(f) if ok.contains(&f.domain) => Ok(i),
                 _ => Err(self.err(place, format!("field `{name}` has the wrong domain"))),
@@ -959,12 +1000,32 @@ impl Compiler<'_> {
         };
         let f = &def.fields;
         Ok(Envelope {
-            organisation_id: field(&header, &f.organisation_id, "organisation_id", &[Domain::Numeric, Domain::Text])?,
+            organisation_id: field(
+                &header,
+                &f.organisation_id,
+                "organisation_id",
+                &[Domain::Numeric, Domain::Text],
+            )?,
             file_type: field(&header, &f.file_type, "file_type", &[Domain::Text])?,
             creation_date: field(&header, &f.creation_date, "creation_date", &[Domain::Date])?,
-            creation_time: field(&header, &f.creation_time, "creation_time", &[Domain::Time, Domain::Text])?,
-            generation_number: field(&header, &f.generation_number, "generation_number", &[Domain::Numeric])?,
-            record_count: field(&trailer, &f.record_count, "record_count", &[Domain::Numeric])?,
+            creation_time: field(
+                &header,
+                &f.creation_time,
+                "creation_time",
+                &[Domain::Time, Domain::Text],
+            )?,
+            generation_number: field(
+                &header,
+                &f.generation_number,
+                "generation_number",
+                &[Domain::Numeric],
+            )?,
+            record_count: field(
+                &trailer,
+                &f.record_count,
+                "record_count",
+                &[Domain::Numeric],
+            )?,
             header,
             trailer,
         })
@@ -981,7 +1042,10 @@ impl Compiler<'_> {
     ) -> Result<RecordSpec> {
         let rt = &def.record_type;
         if rt.is_empty() || rt.len() > 8 || !rt.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(self.err(place, format!("record type `{rt}` must be 1 to 8 letters or digits")));
+            return Err(self.err(
+                place,
+                format!("record type `{rt}` must be 1 to 8 letters or digits"),
+            ));
         }
         match def.fields.first() {
             Some(f) if f.dom == Dom::T && f.lng as usize >= rt.len() && f.opt == Opt::M => {}
@@ -995,7 +1059,14 @@ impl Compiler<'_> {
         let mut names = HashSet::new();
         let mut fields = Vec::with_capacity(def.fields.len());
         for (i, f) in def.fields.iter().enumerate() {
-            let fplace = format!("{place}.fields[{}]", if f.name.is_empty() { (i + 1).to_string() } else { f.name.clone() });
+            let fplace = format!(
+                "{place}.fields[{}]",
+                if f.name.is_empty() {
+                    (i + 1).to_string()
+                } else {
+                    f.name.clone()
+                }
+            );
             if f.name.is_empty() || !names.insert(f.name.as_str()) {
                 return Err(self.err(fplace, "a field needs a name, unique in its record"));
             }
@@ -1019,18 +1090,33 @@ impl Compiler<'_> {
     fn field(&self, f: &FieldDef, place: &str) -> Result<FieldSpec> {
         let domain = match (f.dom, f.lng) {
             (Dom::T, 1..=MAX_TEXT_LENGTH) => Domain::Text,
-            (Dom::T, _) => return Err(self.err(place, format!("text length must be 1 to {MAX_TEXT_LENGTH}"))),
+            (Dom::T, _) => {
+                return Err(self.err(place, format!("text length must be 1 to {MAX_TEXT_LENGTH}")))
+            }
             (Dom::N, 1..=MAX_NUMERIC_DIGITS) if f.dec <= f.lng => Domain::Numeric,
-            (Dom::N, 1..=MAX_NUMERIC_DIGITS) => return Err(self.err(place, "more decimal places than digits")),
+            (Dom::N, 1..=MAX_NUMERIC_DIGITS) => {
+                return Err(self.err(place, "more decimal places than digits"))
+            }
             (Dom::N, _) => {
-                return Err(self.err(place, format!("a number has 1 to {MAX_NUMERIC_DIGITS} digits, not {}", f.lng)))
+                return Err(self.err(
+                    place,
+                    format!(
+                        "a number has 1 to {MAX_NUMERIC_DIGITS} digits, not {}",
+                        f.lng
+                    ),
+                ))
             }
             (Dom::D, 8) => Domain::Date,
-            (Dom::D, n) => return Err(self.err(place, format!("a date (YYYYMMDD) has length 8, not {n}"))),
+            (Dom::D, n) => {
+                return Err(self.err(place, format!("a date (YYYYMMDD) has length 8, not {n}")))
+            }
             (Dom::M, 6) => Domain::Time,
             (Dom::M, 14) => Domain::Timestamp,
             (Dom::M, n) => {
-                return Err(self.err(place, format!("a time has length 6 (HHMMSS) or 14 (YYYYMMDDHHMMSS), not {n}")))
+                return Err(self.err(
+                    place,
+                    format!("a time has length 6 (HHMMSS) or 14 (YYYYMMDDHHMMSS), not {n}"),
+                ))
             }
         };
         if f.dec > 0 && domain != Domain::Numeric {
@@ -1041,10 +1127,14 @@ impl Compiler<'_> {
         }
         let values = match &f.values {
             None => None,
-            Some(vs) if vs.is_empty() => return Err(self.err(place, "an empty list of values allows nothing")),
+            Some(vs) if vs.is_empty() => {
+                return Err(self.err(place, "an empty list of values allows nothing"))
+            }
             Some(vs) => {
                 if let Some(v) = vs.iter().find(|v| v.len() > f.lng as usize || v.is_empty()) {
-                    return Err(self.err(place, format!("allowed value `{v}` does not fit the field")));
+                    return Err(
+                        self.err(place, format!("allowed value `{v}` does not fit the field"))
+                    );
                 }
                 Some(vs.iter().map(|v| v.as_bytes().into()).collect())
             }
@@ -1062,8 +1152,17 @@ impl Compiler<'_> {
 
     fn format(&self, def: &FormatDef, envelope: &Envelope, data: &RuleSetData) -> Result<Format> {
         let place = format!("formats[{}]", def.code);
-        if def.code.is_empty() || def.code.len() > 8 || !def.code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
-            return Err(self.err(place, "a format code is 1 to 8 upper-case letters or digits"));
+        if def.code.is_empty()
+            || def.code.len() > 8
+            || !def
+                .code
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
+            return Err(self.err(
+                place,
+                "a format code is 1 to 8 upper-case letters or digits",
+            ));
         }
         let mut records: Vec<RecordSpec> = Vec::with_capacity(def.records.len());
         for r in &def.records {
@@ -1072,7 +1171,10 @@ impl Compiler<'_> {
                 || r.record_type == *envelope.header.record_type
                 || r.record_type == *envelope.trailer.record_type
             {
-                return Err(self.err(rplace, "record type defined twice (or clashes with the header or trailer)"));
+                return Err(self.err(
+                    rplace,
+                    "record type defined twice (or clashes with the header or trailer)",
+                ));
             }
             records.push(self.record(r, &rplace, 0, None, None, false)?);
         }
@@ -1082,7 +1184,11 @@ impl Compiler<'_> {
             let Some(i) = records.iter().position(|r| *r.record_type == h.record) else {
                 return Err(self.err(hplace, format!("unknown record `{}`", h.record)));
             };
-            if placed.get_mut(i).map(|p| std::mem::replace(p, true)).unwrap_or(true) {
+            if placed
+                .get_mut(i)
+                .map(|p| std::mem::replace(p, true))
+                .unwrap_or(true)
+            {
                 return Err(self.err(hplace, "record placed twice"));
             }
             if h.level == 0 || h.level > 16 {
@@ -1101,8 +1207,17 @@ impl Compiler<'_> {
                     };
                     match def.hierarchy.iter().find(|x| x.record == *p) {
                         Some(ph) if ph.level + 1 == level => Some(pi),
-                        Some(_) => return Err(self.err(hplace, format!("parent `{p}` is not at level {}", level - 1))),
-                        None => return Err(self.err(hplace, format!("parent `{p}` is not in the hierarchy"))),
+                        Some(_) => {
+                            return Err(self.err(
+                                hplace,
+                                format!("parent `{p}` is not at level {}", level - 1),
+                            ))
+                        }
+                        None => {
+                            return Err(
+                                self.err(hplace, format!("parent `{p}` is not in the hierarchy"))
+                            )
+                        }
                     }
                 }
             };
@@ -1114,11 +1229,20 @@ impl Compiler<'_> {
             }
         }
         if let Some(i) = placed.iter().position(|p| !p) {
-            let rt = records.get(i).map(|r| r.record_type.to_string()).unwrap_or_default();
-            return Err(self.err(format!("{place}.hierarchy"), format!("record `{rt}` has no place in the hierarchy")));
+            let rt = records
+                .get(i)
+                .map(|r| r.record_type.to_string())
+                .unwrap_or_default();
+            return Err(self.err(
+                format!("{place}.hierarchy"),
+                format!("record `{rt}` has no place in the hierarchy"),
+            ));
         }
-        let links: Vec<(usize, Option<usize>, bool)> =
-            records.iter().enumerate().map(|(i, r)| (i, r.parent, r.mandatory)).collect();
+        let links: Vec<(usize, Option<usize>, bool)> = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (i, r.parent, r.mandatory))
+            .collect();
         let mut mandatory_top = Vec::new();
         for (i, parent, mandatory) in links {
             match (parent, mandatory) {
@@ -1138,28 +1262,56 @@ impl Compiler<'_> {
         if let Some(r) = &def.response {
             self.response(r, &records, &place)?;
         }
-        Ok(Format { code: Name::from(def.code.as_str()), records, mandatory_top, upload, def: def.clone() })
+        Ok(Format {
+            code: Name::from(def.code.as_str()),
+            records,
+            mandatory_top,
+            upload,
+            def: def.clone(),
+        })
     }
 
-    fn upload(&self, u: &UploadDef, records: &[RecordSpec], place: &str, data: &RuleSetData) -> Result<UploadSpec> {
+    fn upload(
+        &self,
+        u: &UploadDef,
+        records: &[RecordSpec],
+        place: &str,
+        data: &RuleSetData,
+    ) -> Result<UploadSpec> {
         let place = format!("{place}.upload");
-        let Some(ri) = records.iter().position(|r| *r.record_type == u.contact_record) else {
-            return Err(self.err(place, format!("unknown contact record `{}`", u.contact_record)));
+        let Some(ri) = records
+            .iter()
+            .position(|r| *r.record_type == u.contact_record)
+        else {
+            return Err(self.err(
+                place,
+                format!("unknown contact record `{}`", u.contact_record),
+            ));
         };
-        let Some(rec) = records.get(ri) else { return Err(self.err(place, "bad contact record")) };
+        let Some(rec) = records.get(ri) else {
+            return Err(self.err(place, "bad contact record"));
+        };
         if rec.level != 1 {
             return Err(self.err(place, "the contact record must be at level 1"));
         }
         let field = |name: &str, ok: &[Domain]| -> Result<usize> {
-            let i = rec
-                .field_index(name)
-                .ok_or_else(|| self.err(format!("{place}.fields"), format!("`{}` has no field `{name}`", rec.record_type)))?;
+            let i = rec.field_index(name).ok_or_else(|| {
+                self.err(
+                    format!("{place}.fields"),
+                    format!("`{}` has no field `{name}`", rec.record_type),
+                )
+            })?;
             match rec.fields.get(i) {
                 Some(f) if ok.contains(&f.domain) => Ok(i),
-                _ => Err(self.err(format!("{place}.fields"), format!("field `{name}` has the wrong domain"))),
+                _ => Err(self.err(
+                    format!("{place}.fields"),
+                    format!("field `{name}` has the wrong domain"),
+                )),
             }
         };
-        let opt = |name: &Option<String>, ok: &[Domain]| name.as_deref().map(|n| field(n, ok)).transpose();
+        let opt = |name: &Option<String>, ok: &[Domain]| {
+            name.as_deref().map(|n| field(n, ok)).transpose()
+        };
         let f = &u.fields;
         let mut types = Vec::with_capacity(data.contact_types.len());
         for t in &data.contact_types {
@@ -1169,14 +1321,20 @@ impl Compiler<'_> {
                     .iter()
                     .map(|n| {
                         rec.field_index(n).ok_or_else(|| {
-                            self.err(format!("{tplace}.{what}"), format!("`{}` has no field `{n}`", rec.record_type))
+                            self.err(
+                                format!("{tplace}.{what}"),
+                                format!("`{}` has no field `{n}`", rec.record_type),
+                            )
                         })
                     })
                     .collect()
             };
             let mut child_records = Vec::new();
             for name in &t.required_records {
-                match records.iter().position(|r| *r.record_type == *name && r.parent == Some(ri)) {
+                match records
+                    .iter()
+                    .position(|r| *r.record_type == *name && r.parent == Some(ri))
+                {
                     Some(i) => child_records.push(i),
                     None => {
                         return Err(self.err(
@@ -1231,11 +1389,24 @@ impl Compiler<'_> {
         let fr = &r.file_rejection;
         check(&fr.record, &[&fr.code, &fr.text], 1)?;
         let c = &r.contact;
-        check(&c.record, &[&c.reference, &c.outcome, &c.crn, &c.contact_type, &c.target_date], 1)?;
+        check(
+            &c.record,
+            &[
+                &c.reference,
+                &c.outcome,
+                &c.crn,
+                &c.contact_type,
+                &c.target_date,
+            ],
+            1,
+        )?;
         let d = &r.detail;
         check(&d.record, &[&d.code, &d.field, &d.text], 2)?;
         if r.max_details == 0 || r.max_file_rejections == 0 {
-            return Err(self.err(&place, "max_details and max_file_rejections must be at least 1"));
+            return Err(self.err(
+                &place,
+                "max_details and max_file_rejections must be at least 1",
+            ));
         }
         Ok(())
     }
@@ -1257,7 +1428,10 @@ impl Compiler<'_> {
                 && b.iter().take(3).all(|c| c.is_ascii_uppercase())
                 && b.iter().skip(3).all(|c| c.is_ascii_digit());
             if !shaped {
-                return Err(self.err(place, format!("code `{}` is not three capitals and five digits", def.code)));
+                return Err(self.err(
+                    place,
+                    format!("code `{}` is not three capitals and five digits", def.code),
+                ));
             }
             if !codes.insert(def.code.as_str()) {
                 return Err(self.err(place, format!("duplicate code `{}`", def.code)));
@@ -1269,7 +1443,10 @@ impl Compiler<'_> {
                 if !check.params().contains(&name) {
                     return Err(self.err(
                         place,
-                        format!("the message uses `{{{name}}}`; this check has {:?}", check.params()),
+                        format!(
+                            "the message uses `{{{name}}}`; this check has {:?}",
+                            check.params()
+                        ),
                     ));
                 }
             }

@@ -178,12 +178,16 @@ fn parse_u64(v: &[u8]) -> Option<u64> {
     if v.is_empty() || v.len() > 19 || !v.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    v.iter().try_fold(0u64, |n, d| n.checked_mul(10)?.checked_add(u64::from(d - b'0')))
+    v.iter().try_fold(0u64, |n, d| {
+        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })
 }
 
 fn digits2(v: &[u8]) -> Option<u32> {
     match v {
-        [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some(u32::from(a - b'0') * 10 + u32::from(b - b'0')),
+        [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
+            Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+        }
         _ => None,
     }
 }
@@ -218,7 +222,10 @@ fn describe_byte(b: u8) -> String {
 /// The first character not allowed by the charset: its description.
 fn charset_problem(v: &[u8], charset: Charset) -> Option<String> {
     match charset {
-        Charset::PrintableAscii => v.iter().find(|b| !(0x20..0x7f).contains(*b)).map(|b| describe_byte(*b)),
+        Charset::PrintableAscii => v
+            .iter()
+            .find(|b| !(0x20..0x7f).contains(*b))
+            .map(|b| describe_byte(*b)),
         Charset::Latin1 => v
             .iter()
             .find(|b| !((0x20..0x7f).contains(*b) || **b >= 0xa0))
@@ -226,7 +233,10 @@ fn charset_problem(v: &[u8], charset: Charset) -> Option<String> {
         Charset::Utf8 => match std::str::from_utf8(v) {
             Err(e) => {
                 let at = e.valid_up_to();
-                Some(format!("bytes that are not UTF-8 (from 0x{:02X})", v.get(at).copied().unwrap_or(0)))
+                Some(format!(
+                    "bytes that are not UTF-8 (from 0x{:02X})",
+                    v.get(at).copied().unwrap_or(0)
+                ))
             }
             Ok(s) => s.chars().find(|c| c.is_control()).map(|c| {
                 if (c as u32) < 0x80 {
@@ -255,14 +265,22 @@ fn field_problem(spec: &FieldSpec, v: &[u8], charset: Charset) -> Option<(Check,
             if let Some(what) = charset_problem(v, charset) {
                 return Some((
                     Check::CharacterNotAllowed,
-                    vec![("value", show(v)), ("character", what), ("charset", charset.as_str().to_string())],
+                    vec![
+                        ("value", show(v)),
+                        ("character", what),
+                        ("charset", charset.as_str().to_string()),
+                    ],
                 ));
             }
             let n = text_length(v, charset);
             if n > spec.length as usize {
                 return Some((
                     Check::TextTooLong,
-                    vec![("value", show(v)), ("length", n.to_string()), ("max", spec.length.to_string())],
+                    vec![
+                        ("value", show(v)),
+                        ("length", n.to_string()),
+                        ("max", spec.length.to_string()),
+                    ],
                 ));
             }
         }
@@ -272,7 +290,10 @@ fn field_problem(spec: &FieldSpec, v: &[u8], charset: Charset) -> Option<(Check,
                 _ => (false, v),
             };
             let (int, frac) = match memchr::memchr(b'.', body) {
-                Some(i) => (body.get(..i).unwrap_or_default(), Some(body.get(i + 1..).unwrap_or_default())),
+                Some(i) => (
+                    body.get(..i).unwrap_or_default(),
+                    Some(body.get(i + 1..).unwrap_or_default()),
+                ),
                 None => (body, None),
             };
             let digits = |p: &[u8]| !p.is_empty() && p.iter().all(u8::is_ascii_digit);
@@ -286,14 +307,22 @@ fn field_problem(spec: &FieldSpec, v: &[u8], charset: Charset) -> Option<(Check,
             if int.len() > max_int as usize {
                 return Some((
                     Check::TooManyDigits,
-                    vec![("value", show(v)), ("digits", int.len().to_string()), ("max", max_int.to_string())],
+                    vec![
+                        ("value", show(v)),
+                        ("digits", int.len().to_string()),
+                        ("max", max_int.to_string()),
+                    ],
                 ));
             }
             let decimals = frac.map_or(0, <[u8]>::len);
             if decimals > spec.decimals as usize {
                 return Some((
                     Check::TooManyDecimals,
-                    vec![("value", show(v)), ("decimals", decimals.to_string()), ("max", spec.decimals.to_string())],
+                    vec![
+                        ("value", show(v)),
+                        ("decimals", decimals.to_string()),
+                        ("max", spec.decimals.to_string()),
+                    ],
                 ));
             }
         }
@@ -319,7 +348,10 @@ fn field_problem(spec: &FieldSpec, v: &[u8], charset: Charset) -> Option<(Check,
     if let Some(values) = &spec.values {
         if !values.iter().any(|a| &**a == v) {
             let list: Vec<String> = values.iter().map(|a| format!("`{}`", show(a))).collect();
-            return Some((Check::ValueNotAllowed, vec![("value", show(v)), ("allowed", list.join(", "))]));
+            return Some((
+                Check::ValueNotAllowed,
+                vec![("value", show(v)), ("allowed", list.join(", "))],
+            ));
         }
     }
     None
@@ -332,7 +364,9 @@ fn parse_file_name(name: &str) -> (bool, Option<&str>, Option<&str>) {
         Some((s, e)) => (s, Some(e)),
         None => (base, None),
     };
-    let digits_at = stem.find(|c: char| c.is_ascii_digit()).unwrap_or(stem.len());
+    let digits_at = stem
+        .find(|c: char| c.is_ascii_digit())
+        .unwrap_or(stem.len());
     let (letters, digits) = stem.split_at(digits_at);
     let styled = !letters.is_empty()
         && letters.chars().all(|c| c.is_ascii_alphabetic())
@@ -345,7 +379,12 @@ fn parse_file_name(name: &str) -> (bool, Option<&str>, Option<&str>) {
 }
 
 impl<'r, S: Sink> Engine<'r, S> {
-    fn new(rules: &'r RuleSet, opts: &'r ValidateOptions, file_name: Option<&'r str>, sink: S) -> Self {
+    fn new(
+        rules: &'r RuleSet,
+        opts: &'r ValidateOptions,
+        file_name: Option<&'r str>,
+        sink: S,
+    ) -> Self {
         Engine {
             rules,
             opts,
@@ -376,7 +415,13 @@ impl<'r, S: Sink> Engine<'r, S> {
     }
 
     /// Emit a finding about the current line.
-    fn emit(&mut self, check: Check, record: Option<&Name>, field: Option<(&Name, usize, u64)>, params: Params) {
+    fn emit(
+        &mut self,
+        check: Check,
+        record: Option<&Name>,
+        field: Option<(&Name, usize, u64)>,
+        params: Params,
+    ) {
         self.emit_at(check, Some(self.line_no), record, field, params);
     }
 
@@ -461,22 +506,41 @@ impl<'r, S: Sink> Engine<'r, S> {
                 } else {
                     self.place = Place::Envelope;
                     let expected = envelope.header.record_type.to_string();
-                    self.emit(Check::MissingHeader, None, None, vec![("record", show(rt)), ("expected", expected)]);
+                    self.emit(
+                        Check::MissingHeader,
+                        None,
+                        None,
+                        vec![("record", show(rt)), ("expected", expected)],
+                    );
                     self.choose_format(None);
                     self.body_record(bytes, base, line, is_trailer);
                 }
             }
             Phase::Body if is_header => {
                 self.place = Place::Envelope;
-                let first = if self.header_line > 0 { self.header_line.to_string() } else { "-".into() };
+                let first = if self.header_line > 0 {
+                    self.header_line.to_string()
+                } else {
+                    "-".into()
+                };
                 let name = envelope.header.record_type.clone();
-                self.emit(Check::DuplicateHeader, Some(&name), None, vec![("record", show(rt)), ("first_line", first)]);
+                self.emit(
+                    Check::DuplicateHeader,
+                    Some(&name),
+                    None,
+                    vec![("record", show(rt)), ("first_line", first)],
+                );
             }
             Phase::Body => self.body_record(bytes, base, line, is_trailer),
             Phase::After => {
                 self.place = Place::Envelope;
                 let tl = self.trailer_line.to_string();
-                self.emit(Check::RecordAfterTrailer, None, None, vec![("record", show(rt)), ("trailer_line", tl)]);
+                self.emit(
+                    Check::RecordAfterTrailer,
+                    None,
+                    None,
+                    vec![("record", show(rt)), ("trailer_line", tl)],
+                );
             }
         }
     }
@@ -486,25 +550,48 @@ impl<'r, S: Sink> Engine<'r, S> {
         if let Some(org) = self.opts.uploader {
             if !self.rules.may_use_cms(org.org_type) {
                 self.place = Place::Envelope;
-                self.emit(Check::OrganisationTypeNotAllowed, None, None, vec![("org_type", org.org_type.to_string())]);
+                self.emit(
+                    Check::OrganisationTypeNotAllowed,
+                    None,
+                    None,
+                    vec![("org_type", org.org_type.to_string())],
+                );
             }
         }
     }
 
     fn choose_format(&mut self, file_type: Option<&[u8]>) {
         let name = self.rules.envelope().header.record_type.clone();
-        let ft_field = self.rules.envelope().header.fields.get(self.rules.envelope().file_type).map(|f| f.name.clone());
-        let at = ft_field.as_ref().map(|n| (n, self.rules.envelope().file_type, self.line_offset));
+        let ft_field = self
+            .rules
+            .envelope()
+            .header
+            .fields
+            .get(self.rules.envelope().file_type)
+            .map(|f| f.name.clone());
+        let at = ft_field
+            .as_ref()
+            .map(|n| (n, self.rules.envelope().file_type, self.line_offset));
         if let Some(code) = &self.opts.format {
             self.format = self.rules.format(code);
             if let Some(ft) = file_type.filter(|ft| *ft != code.as_bytes()) {
-                self.emit(Check::FormatMismatch, Some(&name), at, vec![("value", show(ft)), ("expected", code.clone())]);
+                self.emit(
+                    Check::FormatMismatch,
+                    Some(&name),
+                    at,
+                    vec![("value", show(ft)), ("expected", code.clone())],
+                );
             }
         } else if let Some(ft) = file_type {
             self.format = self.rules.format_by_bytes(ft);
             if self.format.is_none() {
                 let rules = format!("{} {}", self.rules.name(), self.rules.version());
-                self.emit(Check::UnknownFileType, Some(&name), at, vec![("value", show(ft)), ("rules", rules)]);
+                self.emit(
+                    Check::UnknownFileType,
+                    Some(&name),
+                    at,
+                    vec![("value", show(ft)), ("rules", rules)],
+                );
             }
         }
         if let Some(f) = self.format {
@@ -521,7 +608,8 @@ impl<'r, S: Sink> Engine<'r, S> {
         let spec = &env.header;
         self.check_fields(spec, bytes, base, line.overlong);
         let good = |e: &Self, i: usize| -> Option<&[u8]> {
-            (e.ok.get(i) == Some(&true) && i < e.fields.spans.len()).then(|| e.fields.value(bytes, i))
+            (e.ok.get(i) == Some(&true) && i < e.fields.spans.len())
+                .then(|| e.fields.value(bytes, i))
         };
         let file_type = good(self, env.file_type).filter(|v| !v.is_empty());
         let generation = good(self, env.generation_number).and_then(parse_u64);
@@ -532,25 +620,42 @@ impl<'r, S: Sink> Engine<'r, S> {
         let rt = spec.record_type.clone();
         let field_at = |e: &Self, i: usize| {
             let start = e.fields.spans.get(i).map_or(0, |s| s.start as u64);
-            spec.fields.get(i).map(|f| (f.name.clone(), i, base + start))
+            spec.fields
+                .get(i)
+                .map(|f| (f.name.clone(), i, base + start))
         };
         if let Some(name) = self.file_name {
             let (styled, ext, number) = parse_file_name(name);
             if !styled {
-                self.emit(Check::FileNameStyle, None, None, vec![("value", name.to_string())]);
+                self.emit(
+                    Check::FileNameStyle,
+                    None,
+                    None,
+                    vec![("value", name.to_string())],
+                );
             }
             if let (Some(ft), Some(ext)) = (file_type, ext) {
                 if !ft.eq_ignore_ascii_case(ext.as_bytes()) {
                     let at = field_at(self, env.file_type);
                     let at = at.as_ref().map(|(n, i, o)| (n, *i, *o));
-                    self.emit(Check::ExtensionMismatch, Some(&rt), at, vec![("value", show(ft)), ("expected", ext.to_string())]);
+                    self.emit(
+                        Check::ExtensionMismatch,
+                        Some(&rt),
+                        at,
+                        vec![("value", show(ft)), ("expected", ext.to_string())],
+                    );
                 }
             }
             if let (Some(g), Some(number)) = (generation, number) {
                 if parse_u64(number.as_bytes()) != Some(g) {
                     let at = field_at(self, env.generation_number);
                     let at = at.as_ref().map(|(n, i, o)| (n, *i, *o));
-                    self.emit(Check::GenerationMismatch, Some(&rt), at, vec![("value", g.to_string()), ("expected", number.to_string())]);
+                    self.emit(
+                        Check::GenerationMismatch,
+                        Some(&rt),
+                        at,
+                        vec![("value", g.to_string()), ("expected", number.to_string())],
+                    );
                 }
             }
         }
@@ -558,14 +663,24 @@ impl<'r, S: Sink> Engine<'r, S> {
             if g <= last {
                 let at = field_at(self, env.generation_number);
                 let at = at.as_ref().map(|(n, i, o)| (n, *i, *o));
-                self.emit(Check::DuplicateGeneration, Some(&rt), at, vec![("value", g.to_string()), ("last", last.to_string())]);
+                self.emit(
+                    Check::DuplicateGeneration,
+                    Some(&rt),
+                    at,
+                    vec![("value", g.to_string()), ("last", last.to_string())],
+                );
             }
         }
         if let (Some(org), Some(id)) = (self.opts.uploader, organisation) {
             if org.id != id {
                 let at = field_at(self, env.organisation_id);
                 let at = at.as_ref().map(|(n, i, o)| (n, *i, *o));
-                self.emit(Check::OrganisationMismatch, Some(&rt), at, vec![("value", id.to_string()), ("expected", org.id.to_string())]);
+                self.emit(
+                    Check::OrganisationMismatch,
+                    Some(&rt),
+                    at,
+                    vec![("value", id.to_string()), ("expected", org.id.to_string())],
+                );
             }
         }
     }
@@ -587,7 +702,12 @@ impl<'r, S: Sink> Engine<'r, S> {
                     let at = name.as_ref().map(|n| (n, i, base + start));
                     let rt = spec.record_type.clone();
                     let found = self.body_records.to_string();
-                    self.emit(Check::RecordCountMismatch, Some(&rt), at, vec![("declared", declared.to_string()), ("found", found)]);
+                    self.emit(
+                        Check::RecordCountMismatch,
+                        Some(&rt),
+                        at,
+                        vec![("declared", declared.to_string()), ("found", found)],
+                    );
                 }
             }
         }
@@ -602,12 +722,26 @@ impl<'r, S: Sink> Engine<'r, S> {
         let Some(format) = self.format else { return };
         let rt = self.fields.value(bytes, 0);
         let Some(ri) = format.record_index(rt) else {
-            self.place = if self.unit.is_some() { Place::InUnit } else { Place::Orphan };
+            self.place = if self.unit.is_some() {
+                Place::InUnit
+            } else {
+                Place::Orphan
+            };
             let shown: Name = Name::from(show(rt).as_str());
-            self.emit(Check::UnknownRecordType, Some(&shown), None, vec![("value", shown.to_string()), ("format", format.code.to_string())]);
+            self.emit(
+                Check::UnknownRecordType,
+                Some(&shown),
+                None,
+                vec![
+                    ("value", shown.to_string()),
+                    ("format", format.code.to_string()),
+                ],
+            );
             return;
         };
-        let Some(rec) = format.records.get(ri) else { return };
+        let Some(rec) = format.records.get(ri) else {
+            return;
+        };
         let upload = format.upload.as_ref();
         if rec.level == 1 {
             self.close_unit();
@@ -619,11 +753,20 @@ impl<'r, S: Sink> Engine<'r, S> {
             });
             self.capture = ContactCapture::default();
         }
-        self.place = if self.unit.is_some() { Place::InUnit } else { Place::Orphan };
+        self.place = if self.unit.is_some() {
+            Place::InUnit
+        } else {
+            Place::Orphan
+        };
         self.place_record(format, ri, rec, line.number);
         if line.overlong {
             let limit = self.opts.max_line_bytes.to_string();
-            self.emit(Check::LineTooLong, Some(&rec.record_type), None, vec![("limit", limit)]);
+            self.emit(
+                Check::LineTooLong,
+                Some(&rec.record_type),
+                None,
+                vec![("limit", limit)],
+            );
             return;
         }
         self.check_fields(rec, bytes, base, false);
@@ -638,9 +781,16 @@ impl<'r, S: Sink> Engine<'r, S> {
             let fields = std::mem::take(&mut self.fields);
             let ok = std::mem::take(&mut self.ok);
             let value = |i: usize| fields.value(bytes, i);
-            let values = ContactValues { value: &value, ok: &ok, present: fields.spans.len() };
+            let values = ContactValues {
+                value: &value,
+                ok: &ok,
+                present: fields.spans.len(),
+            };
             let mut pending: Vec<(Check, Option<usize>, Params)> = Vec::new();
-            let capture = contact::check_contact_line(&ctx, &values, &mut self.index, &mut |c, f, p| pending.push((c, f, p)));
+            let capture =
+                contact::check_contact_line(&ctx, &values, &mut self.index, &mut |c, f, p| {
+                    pending.push((c, f, p))
+                });
             for (check, f, params) in pending {
                 let at = f.and_then(|i| {
                     let start = fields.spans.get(i).map_or(0, |s| s.start as u64);
@@ -659,29 +809,55 @@ impl<'r, S: Sink> Engine<'r, S> {
         self.ok.clear();
         if overlong {
             let limit = self.opts.max_line_bytes.to_string();
-            self.emit(Check::LineTooLong, Some(&rec.record_type), None, vec![("limit", limit)]);
+            self.emit(
+                Check::LineTooLong,
+                Some(&rec.record_type),
+                None,
+                vec![("limit", limit)],
+            );
             return;
         }
         if self.fields.unbalanced {
-            self.emit(Check::UnbalancedQuote, Some(&rec.record_type), None, Vec::new());
+            self.emit(
+                Check::UnbalancedQuote,
+                Some(&rec.record_type),
+                None,
+                Vec::new(),
+            );
         }
         let expected = rec.fields.len();
         let found = self.fields.total;
         if self.fields.overflow || found > expected {
-            let shown = if self.fields.overflow { format!("more than {}", self.opts.max_fields) } else { found.to_string() };
-            let shown = if self.fields.overflow { format!("{shown} ({found} by commas)") } else { shown };
+            let shown = if self.fields.overflow {
+                format!("more than {}", self.opts.max_fields)
+            } else {
+                found.to_string()
+            };
+            let shown = if self.fields.overflow {
+                format!("{shown} ({found} by commas)")
+            } else {
+                shown
+            };
             self.emit(
                 Check::TooManyFields,
                 Some(&rec.record_type),
                 None,
-                vec![("found", shown), ("expected", expected.to_string()), ("record", rec.record_type.to_string())],
+                vec![
+                    ("found", shown),
+                    ("expected", expected.to_string()),
+                    ("record", rec.record_type.to_string()),
+                ],
             );
         } else if found < expected {
             self.emit(
                 Check::TooFewFields,
                 Some(&rec.record_type),
                 None,
-                vec![("found", found.to_string()), ("expected", expected.to_string()), ("record", rec.record_type.to_string())],
+                vec![
+                    ("found", found.to_string()),
+                    ("expected", expected.to_string()),
+                    ("record", rec.record_type.to_string()),
+                ],
             );
         }
         let charset = self.rules.charset();
@@ -694,13 +870,23 @@ impl<'r, S: Sink> Engine<'r, S> {
             let at = Some((&spec.name, i, base + span.start as u64));
             let mut good = true;
             if span.inner_quote {
-                self.emit(Check::QuoteInField, Some(&rec.record_type), at, vec![("value", show(v))]);
+                self.emit(
+                    Check::QuoteInField,
+                    Some(&rec.record_type),
+                    at,
+                    vec![("value", show(v))],
+                );
                 self.ok.push(false);
                 continue;
             }
             if v.is_empty() {
                 if spec.mandatory {
-                    self.emit(Check::MandatoryFieldMissing, Some(&rec.record_type), at, Vec::new());
+                    self.emit(
+                        Check::MandatoryFieldMissing,
+                        Some(&rec.record_type),
+                        at,
+                        Vec::new(),
+                    );
                     good = false;
                 }
                 self.ok.push(good);
@@ -709,10 +895,20 @@ impl<'r, S: Sink> Engine<'r, S> {
             if self.opts.strict {
                 let text = spec.domain == Domain::Text;
                 if text && !span.quoted {
-                    self.emit(Check::TextNotQuoted, Some(&rec.record_type), at, vec![("value", show(v))]);
+                    self.emit(
+                        Check::TextNotQuoted,
+                        Some(&rec.record_type),
+                        at,
+                        vec![("value", show(v))],
+                    );
                     good = false;
                 } else if !text && span.quoted {
-                    self.emit(Check::NonTextQuoted, Some(&rec.record_type), at, vec![("value", show(v))]);
+                    self.emit(
+                        Check::NonTextQuoted,
+                        Some(&rec.record_type),
+                        at,
+                        vec![("value", show(v))],
+                    );
                     good = false;
                 }
             }
@@ -733,7 +929,11 @@ impl<'r, S: Sink> Engine<'r, S> {
                 f.counts.resize(width, 0);
                 f
             }
-            None => Frame { record, line, counts: vec![0; width] },
+            None => Frame {
+                record,
+                line,
+                counts: vec![0; width],
+            },
         }
     }
 
@@ -754,7 +954,11 @@ impl<'r, S: Sink> Engine<'r, S> {
                     Check::TooManyOccurrences,
                     Some(&rec.record_type),
                     None,
-                    vec![("record", rec.record_type.to_string()), ("max", max), ("parent", "the file".into())],
+                    vec![
+                        ("record", rec.record_type.to_string()),
+                        ("max", max),
+                        ("parent", "the file".into()),
+                    ],
                 );
             }
             let frame = self.new_frame(ri, line, width);
@@ -764,14 +968,22 @@ impl<'r, S: Sink> Engine<'r, S> {
         while self.stack.len() > level - 1 {
             self.pop_frame(format);
         }
-        let parent_ok = self.stack.len() == level - 1 && self.stack.last().map(|f| f.record) == rec.parent;
-        let parent_name = rec.parent.and_then(|p| format.records.get(p)).map(|p| p.record_type.to_string()).unwrap_or_default();
+        let parent_ok =
+            self.stack.len() == level - 1 && self.stack.last().map(|f| f.record) == rec.parent;
+        let parent_name = rec
+            .parent
+            .and_then(|p| format.records.get(p))
+            .map(|p| p.record_type.to_string())
+            .unwrap_or_default();
         if !parent_ok {
             self.emit(
                 Check::RecordOutOfPlace,
                 Some(&rec.record_type),
                 None,
-                vec![("record", rec.record_type.to_string()), ("parent", parent_name)],
+                vec![
+                    ("record", rec.record_type.to_string()),
+                    ("parent", parent_name),
+                ],
             );
             return;
         }
@@ -794,7 +1006,10 @@ impl<'r, S: Sink> Engine<'r, S> {
                 vec![
                     ("record", rec.record_type.to_string()),
                     ("max", max),
-                    ("parent", format!("the `{parent_name}` on line {parent_line}")),
+                    (
+                        "parent",
+                        format!("the `{parent_name}` on line {parent_line}"),
+                    ),
                 ],
             );
         }
@@ -803,17 +1018,26 @@ impl<'r, S: Sink> Engine<'r, S> {
     }
 
     fn pop_frame(&mut self, format: &'r Format) {
-        let Some(frame) = self.stack.pop() else { return };
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
         if let Some(rec) = format.records.get(frame.record) {
             for &child in &rec.mandatory_children {
                 if frame.counts.get(child).copied().unwrap_or(0) == 0 {
-                    let child_name = format.records.get(child).map(|c| c.record_type.to_string()).unwrap_or_default();
+                    let child_name = format
+                        .records
+                        .get(child)
+                        .map(|c| c.record_type.to_string())
+                        .unwrap_or_default();
                     self.emit_at(
                         Check::MissingChildRecord,
                         Some(frame.line),
                         Some(&rec.record_type),
                         None,
-                        vec![("record", child_name), ("parent", rec.record_type.to_string())],
+                        vec![
+                            ("record", child_name),
+                            ("parent", rec.record_type.to_string()),
+                        ],
                     );
                 }
             }
@@ -831,7 +1055,10 @@ impl<'r, S: Sink> Engine<'r, S> {
             self.pop_frame(format);
         }
         let unit_line = self.unit.as_ref().map_or(0, |u| u.line);
-        if let (Some(up), true) = (&format.upload, self.unit.as_ref().is_some_and(|u| u.is_contact)) {
+        if let (Some(up), true) = (
+            &format.upload,
+            self.unit.as_ref().is_some_and(|u| u.is_contact),
+        ) {
             let ctx = ContactContext {
                 rules: self.rules,
                 upload: up,
@@ -839,10 +1066,16 @@ impl<'r, S: Sink> Engine<'r, S> {
                 uploader: self.opts.uploader,
                 creation_date: self.creation_date,
             };
-            let counts: Vec<u64> = self.stack.last().map(|f| f.counts.clone()).unwrap_or_default();
+            let counts: Vec<u64> = self
+                .stack
+                .last()
+                .map(|f| f.counts.clone())
+                .unwrap_or_default();
             let count = |i: usize| counts.get(i).copied().unwrap_or(0);
             let mut pending = Vec::new();
-            contact::check_contact_children(&ctx, &self.capture, &count, &mut |c, _, p| pending.push((c, p)));
+            contact::check_contact_children(&ctx, &self.capture, &count, &mut |c, _, p| {
+                pending.push((c, p))
+            });
             let rt = format.records.get(up.record).map(|r| r.record_type.clone());
             for (check, params) in pending {
                 self.emit_at(check, Some(unit_line), rt.as_ref(), None, params);
@@ -873,7 +1106,13 @@ impl<'r, S: Sink> Engine<'r, S> {
                 self.close_unit();
                 self.place = Place::Envelope;
                 let expected = self.rules.envelope().trailer.record_type.to_string();
-                self.emit_at(Check::MissingTrailer, Some(self.last_line), None, None, vec![("expected", expected)]);
+                self.emit_at(
+                    Check::MissingTrailer,
+                    Some(self.last_line),
+                    None,
+                    None,
+                    vec![("expected", expected)],
+                );
             }
             Phase::After => {}
         }
@@ -881,13 +1120,29 @@ impl<'r, S: Sink> Engine<'r, S> {
         if let (Some(format), false) = (self.format, self.phase == Phase::Start) {
             for &i in &format.mandatory_top {
                 if self.top_counts.get(i).copied().unwrap_or(0) == 0 {
-                    let name = format.records.get(i).map(|r| r.record_type.to_string()).unwrap_or_default();
-                    self.emit_at(Check::MissingMandatoryRecord, None, None, None, vec![("record", name)]);
+                    let name = format
+                        .records
+                        .get(i)
+                        .map(|r| r.record_type.to_string())
+                        .unwrap_or_default();
+                    self.emit_at(
+                        Check::MissingMandatoryRecord,
+                        None,
+                        None,
+                        None,
+                        vec![("record", name)],
+                    );
                 }
             }
         }
         if !self.last_terminated && !self.last_empty {
-            self.emit_at(Check::NoFinalLineEnd, Some(self.last_line), None, None, Vec::new());
+            self.emit_at(
+                Check::NoFinalLineEnd,
+                Some(self.last_line),
+                None,
+                None,
+                Vec::new(),
+            );
         }
     }
 }
@@ -899,10 +1154,19 @@ mod tests {
 
     #[test]
     fn file_names() {
-        assert_eq!(parse_file_name("SHP00042.CMQ"), (true, Some("CMQ"), Some("00042")));
-        assert_eq!(parse_file_name("dir/shp7.cmq"), (true, Some("cmq"), Some("7")));
+        assert_eq!(
+            parse_file_name("SHP00042.CMQ"),
+            (true, Some("CMQ"), Some("00042"))
+        );
+        assert_eq!(
+            parse_file_name("dir/shp7.cmq"),
+            (true, Some("cmq"), Some("7"))
+        );
         assert_eq!(parse_file_name("upload.CMQ"), (false, Some("CMQ"), None));
-        assert_eq!(parse_file_name("SHP_42.CMQ"), (false, Some("CMQ"), Some("42")));
+        assert_eq!(
+            parse_file_name("SHP_42.CMQ"),
+            (false, Some("CMQ"), Some("42"))
+        );
         assert_eq!(parse_file_name("SHP42"), (false, None, Some("42")));
     }
 

@@ -25,7 +25,9 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use engine::{ValidateOptions, DEFAULT_MAX_FIELDS, DEFAULT_MAX_FINDINGS, DEFAULT_MAX_LINE_BYTES};
+pub use engine::{
+    ValidateOptions, DEFAULT_MAX_FIELDS, DEFAULT_MAX_FINDINGS, DEFAULT_MAX_LINE_BYTES,
+};
 pub use report::{finding_out, FindingOut, Report};
 
 use crate::error::{Error, Result};
@@ -35,7 +37,10 @@ pub(crate) fn check_options(rules: &RuleSet, opts: &ValidateOptions) -> Result<(
     if let Some(code) = &opts.format {
         if rules.format(code).is_none() {
             let known: Vec<&str> = rules.formats().iter().map(|f| &*f.code).collect();
-            return Err(Error::Argument(format!("unknown format `{code}` (rule set has {})", known.join(", "))));
+            return Err(Error::Argument(format!(
+                "unknown format `{code}` (rule set has {})",
+                known.join(", ")
+            )));
         }
     }
     Ok(())
@@ -43,23 +48,43 @@ pub(crate) fn check_options(rules: &RuleSet, opts: &ValidateOptions) -> Result<(
 
 /// Validate a file read from `input`. `file_name` (the name only matters, not the directory)
 /// enables the checks of the name against the header.
-pub fn validate<R: Read>(rules: &Arc<RuleSet>, input: R, file_name: Option<&str>, opts: &ValidateOptions) -> Result<Report> {
+pub fn validate<R: Read>(
+    rules: &Arc<RuleSet>,
+    input: R,
+    file_name: Option<&str>,
+    opts: &ValidateOptions,
+) -> Result<Report> {
     check_options(rules, opts)?;
     let sink = report::ReportSink::new(opts.max_findings);
-    let (sink, stats) = engine::run(rules, input, file_name, opts, sink).map_err(|e| match file_name {
-        Some(n) => Error::io(n, e),
-        None => Error::from(e),
-    })?;
-    Ok(sink.into_report(Arc::clone(rules), file_name.map(str::to_string), stats, opts.redact))
+    let (sink, stats) =
+        engine::run(rules, input, file_name, opts, sink).map_err(|e| match file_name {
+            Some(n) => Error::io(n, e),
+            None => Error::from(e),
+        })?;
+    Ok(sink.into_report(
+        Arc::clone(rules),
+        file_name.map(str::to_string),
+        stats,
+        opts.redact,
+    ))
 }
 
 /// Validate bytes in memory.
-pub fn validate_bytes(rules: &Arc<RuleSet>, bytes: &[u8], file_name: Option<&str>, opts: &ValidateOptions) -> Result<Report> {
+pub fn validate_bytes(
+    rules: &Arc<RuleSet>,
+    bytes: &[u8],
+    file_name: Option<&str>,
+    opts: &ValidateOptions,
+) -> Result<Report> {
     validate(rules, bytes, file_name, opts)
 }
 
 /// Validate a file on disk; its name is checked against its header.
-pub fn validate_path(rules: &Arc<RuleSet>, path: impl AsRef<Path>, opts: &ValidateOptions) -> Result<Report> {
+pub fn validate_path(
+    rules: &Arc<RuleSet>,
+    path: impl AsRef<Path>,
+    opts: &ValidateOptions,
+) -> Result<Report> {
     let path = path.as_ref();
     let shown = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| Error::io(shown.clone(), e))?;

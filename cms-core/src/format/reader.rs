@@ -65,7 +65,8 @@ impl<R: Read> LineReader<R> {
         if chunk.len() > room {
             self.carry_overlong = true;
         }
-        self.carry.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
+        self.carry
+            .extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
     }
 
     /// The next line, or `None` at the end of the input.
@@ -168,7 +169,13 @@ mod tests {
         let mut r = LineReader::new(Trickle(input, step), limit);
         let mut out = Vec::new();
         while let Ok(Some(l)) = r.next_line() {
-            out.push((l.bytes.to_vec(), l.number, l.offset, l.overlong, l.terminated));
+            out.push((
+                l.bytes.to_vec(),
+                l.number,
+                l.offset,
+                l.overlong,
+                l.terminated,
+            ));
         }
         out
     }

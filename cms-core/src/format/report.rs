@@ -74,7 +74,11 @@ impl Report {
 
     /// The message of a finding, rendered from the catalogue.
     pub fn message(&self, finding: &Finding) -> String {
-        render(&self.rules.finding_def(finding.check).message, &finding.params, self.redact)
+        render(
+            &self.rules.finding_def(finding.check).message,
+            &finding.params,
+            self.redact,
+        )
     }
 
     /// A finding in its output form.
@@ -124,10 +128,22 @@ pub(crate) struct ReportSink {
 
 impl ReportSink {
     pub fn new(cap: usize) -> Self {
-        ReportSink { findings: Vec::new(), cap, errors: 0, warnings: 0, suppressed: 0 }
+        ReportSink {
+            findings: Vec::new(),
+            cap,
+            errors: 0,
+            warnings: 0,
+            suppressed: 0,
+        }
     }
 
-    pub fn into_report(mut self, rules: Arc<RuleSet>, file: Option<String>, stats: Stats, redact: bool) -> Report {
+    pub fn into_report(
+        mut self,
+        rules: Arc<RuleSet>,
+        file: Option<String>,
+        stats: Stats,
+        redact: bool,
+    ) -> Report {
         self.findings.sort_by_key(|f| f.line.unwrap_or(0));
         if self.suppressed > 0 {
             let def = rules.finding_def(Check::FindingsCapped);
@@ -141,7 +157,10 @@ impl ReportSink {
                 record_type: None,
                 field: None,
                 field_index: None,
-                params: vec![("count", self.suppressed.to_string()), ("limit", self.cap.to_string())],
+                params: vec![
+                    ("count", self.suppressed.to_string()),
+                    ("limit", self.cap.to_string()),
+                ],
             });
         }
         Report {

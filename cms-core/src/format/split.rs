@@ -60,21 +60,39 @@ pub fn split(line: &[u8], max: usize, out: &mut Fields) {
             let mut from = start;
             let mut inner = false;
             loop {
-                let found = line.get(from..).and_then(|rest| memchr::memchr(b'"', rest)).map(|i| from + i);
+                let found = line
+                    .get(from..)
+                    .and_then(|rest| memchr::memchr(b'"', rest))
+                    .map(|i| from + i);
                 match found {
                     None => {
-                        out.spans.push(Span { start, end: len, quoted: true, inner_quote: inner });
+                        out.spans.push(Span {
+                            start,
+                            end: len,
+                            quoted: true,
+                            inner_quote: inner,
+                        });
                         out.unbalanced = true;
                         out.total = out.spans.len();
                         return;
                     }
                     Some(q) if q + 1 == len => {
-                        out.spans.push(Span { start, end: q, quoted: true, inner_quote: inner });
+                        out.spans.push(Span {
+                            start,
+                            end: q,
+                            quoted: true,
+                            inner_quote: inner,
+                        });
                         out.total = out.spans.len();
                         return;
                     }
                     Some(q) if line.get(q + 1) == Some(&b',') => {
-                        out.spans.push(Span { start, end: q, quoted: true, inner_quote: inner });
+                        out.spans.push(Span {
+                            start,
+                            end: q,
+                            quoted: true,
+                            inner_quote: inner,
+                        });
                         pos = q + 2;
                         break;
                     }
@@ -89,7 +107,12 @@ pub fn split(line: &[u8], max: usize, out: &mut Fields) {
             let end = memchr::memchr(b',', rest).map_or(len, |i| pos + i);
             let value = line.get(pos..end).unwrap_or_default();
             let inner = memchr::memchr(b'"', value).is_some();
-            out.spans.push(Span { start: pos, end, quoted: false, inner_quote: inner });
+            out.spans.push(Span {
+                start: pos,
+                end,
+                quoted: false,
+                inner_quote: inner,
+            });
             if end >= len {
                 out.total = out.spans.len();
                 return;
@@ -110,7 +133,11 @@ mod tests {
         let v = (0..f.spans.len())
             .map(|i| {
                 let s = f.spans[i];
-                (String::from_utf8_lossy(f.value(line.as_bytes(), i)).into_owned(), s.quoted, s.inner_quote)
+                (
+                    String::from_utf8_lossy(f.value(line.as_bytes(), i)).into_owned(),
+                    s.quoted,
+                    s.inner_quote,
+                )
             })
             .collect();
         (v, f.unbalanced)
@@ -121,7 +148,17 @@ mod tests {
         let (v, u) = vals(r#""A00","101",CFR,,"",3"#);
         assert!(!u);
         let got: Vec<_> = v.iter().map(|x| (x.0.as_str(), x.1)).collect();
-        assert_eq!(got, vec![("A00", true), ("101", true), ("CFR", false), ("", false), ("", true), ("3", false)]);
+        assert_eq!(
+            got,
+            vec![
+                ("A00", true),
+                ("101", true),
+                ("CFR", false),
+                ("", false),
+                ("", true),
+                ("3", false)
+            ]
+        );
     }
 
     #[test]
