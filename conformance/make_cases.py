@@ -229,6 +229,23 @@ case("process_duplicate_generation", "a duplicate generation rejects the file",
      body(cdq("R1")), {"file_accepted": False, "file_rejections": ["FIL00010"], "contacts": []},
      kind="process", options={**P, "last_generation": 42})
 
+# ---- a format supplied as data: the public CFR example -----------------------------------
+CFR = (ROOT.parent / "examples" / "data" / "cfr" / "public_CFR_example.txt").read_text()
+CFR_RULES = "../examples/rules/cfr_rules.json"
+cfr_common = [F("FIL00011", 1), F("FLD00002", 9, "METER_MANUFACTURER"), F("FLD00002", 18, "METER_MANUFACTURER"),
+              F("FIL00006", 19, "RECORD_COUNT")]
+case("cfr_public_example", "the public CFR file under a user rule set: trailer count and an over-long value",
+     CFR, {"accepted": False, "findings": cfr_common}, name_file="public_CFR_example.txt", rules=CFR_RULES)
+case("cfr_public_example_strict", "strict mode adds the unquoted text fields of T06 and the quoted numbers",
+     CFR, {"accepted": False, "findings": cfr_common + [
+        F("FLD00012", 10, "TRANSACTION_TYPE"), F("FLD00012", 10, "FIELD_2"), F("FLD00012", 10, "FIELD_4"),
+        F("FLD00013", 1, "ORGANISATION_ID"), F("FLD00013", 1, "CREATION_DATE"), F("FLD00013", 1, "CREATION_TIME"),
+        F("FLD00013", 3, "EFFECTIVE_DATE"), F("FLD00013", 12, "EFFECTIVE_DATE")]},
+     name_file="public_CFR_example.txt", rules=CFR_RULES, options={"strict": True})
+case("cfr_public_example_default_rules", "under the default rules CFR is an unknown file type",
+     CFR, {"accepted": False, "findings": [F("FIL00007", 1, "FILE_TYPE"), F("FIL00011", 1), F("FIL00006", 19, "RECORD_COUNT")]},
+     name_file="public_CFR_example.txt")
+
 # ---- write -------------------------------------------------------------------------------
 if CASES.exists():
     shutil.rmtree(CASES)

@@ -21,6 +21,9 @@ use crate::error::{Error, Result};
 use crate::finding::{Check, FindingDef, Name};
 use crate::ids::MprnRules;
 
+/// The name errors and reports give the embedded rule set.
+pub const EMBEDDED_ORIGIN: &str = "<embedded>";
+
 /// The embedded default rule set, as JSON.
 pub const EMBEDDED_RULES: &str = include_str!("../data/rules.json");
 
@@ -687,13 +690,13 @@ impl RuleSet {
     pub fn embedded() -> Result<Arc<RuleSet>> {
         EMBEDDED
             .get_or_init(|| {
-                RuleSet::from_json(EMBEDDED_RULES, "<embedded>")
+                RuleSet::from_json(EMBEDDED_RULES, EMBEDDED_ORIGIN)
                     .map(Arc::new)
                     .map_err(|e| e.to_string())
             })
             .clone()
             .map_err(|problem| Error::Rules {
-                origin: "<embedded>".into(),
+                origin: EMBEDDED_ORIGIN.into(),
                 place: "-".into(),
                 problem,
             })
@@ -1412,12 +1415,25 @@ impl Compiler<'_> {
     }
 
     fn catalogue(&self, defs: &[FindingDef]) -> Result<Vec<FindingDef>> {
+        // A user's rule file may leave checks out (say, ones added after it was written):
+        // those take the embedded catalogue's entry.
+        let fallback: Vec<FindingDef> = if self.origin == EMBEDDED_ORIGIN {
+            Vec::new()
+        } else {
+            serde_json::from_str::<serde_json::Value>(EMBEDDED_RULES)
+                .ok()
+                .and_then(|v| serde_json::from_value(v.get("findings")?.clone()).ok())
+                .unwrap_or_default()
+        };
         let mut codes = HashSet::new();
         let mut out = Vec::with_capacity(Check::ALL.len());
         for check in Check::ALL {
             let place = format!("findings[{}]", check.name());
             let mut matching = defs.iter().filter(|d| d.check == *check);
-            let Some(def) = matching.next() else {
+            let Some(def) = matching
+                .next()
+                .or_else(|| fallback.iter().find(|d| d.check == *check))
+            else {
                 return Err(self.err("findings", format!("no entry for check `{}`", check.name())));
             };
             if matching.next().is_some() {

@@ -114,11 +114,19 @@ fn duplicate_codes_and_missing_checks() {
     assert_eq!(place, "findings[missing_header]");
     assert_eq!(problem, "duplicate code `FIL00001`");
 
+    // A user's file may leave a check out: it takes the embedded entry.
     let mut v = default_json();
     v["findings"].as_array_mut().unwrap().remove(0);
-    let (_, place, problem) = rules_error(&v);
-    assert_eq!(place, "findings");
-    assert_eq!(problem, "no entry for check `empty_file`");
+    let rules = load(&v).unwrap();
+    assert_eq!(rules.finding_def(Check::EmptyFile).code, "FIL00001");
+    // The embedded rule set itself must be complete.
+    match RuleSet::from_json(&v.to_string(), cms_core::rules::EMBEDDED_ORIGIN) {
+        Err(Error::Rules { place, problem, .. }) => {
+            assert_eq!(place, "findings");
+            assert_eq!(problem, "no entry for check `empty_file`");
+        }
+        other => panic!("{other:?}"),
+    }
 
     let mut v = default_json();
     v["findings"][0]["code"] = Value::from("FIL0001");

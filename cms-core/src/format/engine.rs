@@ -626,6 +626,8 @@ impl<'r, S: Sink> Engine<'r, S> {
         };
         if let Some(name) = self.file_name {
             let (styled, ext, number) = parse_file_name(name);
+            // A name in another style is only a warning: nothing in it is compared.
+            let (ext, number) = if styled { (ext, number) } else { (None, None) };
             if !styled {
                 self.emit(
                     Check::FileNameStyle,
