@@ -1,0 +1,1 @@
+//! UniFFI bindings for cms-core (work in progress).
