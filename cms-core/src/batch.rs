@@ -10,7 +10,7 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::Serialize;
 
 use crate::contact::ContactCapture;
@@ -160,6 +160,16 @@ pub fn response_name(upload: &str, response_code: &str) -> String {
         }
         _ => format!("{base}.{response_code}"),
     }
+}
+
+/// The response's generation: the number in its own name when the name is in the usual style
+/// (so that the response validates against its name), else the upload header's, else 0.
+fn response_generation(response_file: &str, header: Option<u64>) -> u64 {
+    let (styled, _, number) = crate::format::engine::parse_file_name(response_file);
+    let from_name = number
+        .filter(|_| styled)
+        .and_then(|n| n.parse::<u64>().ok());
+    from_name.or(header).filter(|g| *g <= 999_999).unwrap_or(0)
 }
 
 /// Writes records of a format: text fields in quotes, printable ASCII only, cut to length.
@@ -438,17 +448,8 @@ impl ContactSink<'_, '_, '_> {
     }
 }
 
-/// Run the batch job. `open` is called twice and must give the same bytes each time.
-/// The response goes to `response`; `on_contact` sees each contact's result in input order.
-pub fn process<R: Read>(
-    rules: &Arc<RuleSet>,
-    mut open: impl FnMut() -> io::Result<R>,
-    file_name: &str,
-    opts: &BatchOptions,
-    crn: &CrnGenerator,
-    response: &mut dyn Write,
-    on_contact: &mut dyn FnMut(&ContactResult),
-) -> Result<BatchSummary> {
+/// The validation options of a batch run and the response format.
+fn resolve<'r>(rules: &'r RuleSet, opts: &BatchOptions) -> Result<(ValidateOptions, &'r Format)> {
     let mut vopts = opts.validate.clone();
     vopts.uploader = Some(opts.uploader);
     vopts.last_generation = opts.last_generation;
@@ -463,6 +464,12 @@ pub fn process<R: Read>(
         }
     }
     check_options(rules, &vopts)?;
+    if !(1000..=9989).contains(&opts.today.year()) {
+        return Err(Error::Argument(format!(
+            "processing date {} is outside the years 1000 to 9989 (target dates are written YYYYMMDD)",
+            opts.today
+        )));
+    }
     let upload_format = vopts
         .format
         .as_deref()
@@ -479,6 +486,22 @@ pub fn process<R: Read>(
     let response_format = rules
         .format(&response_code)
         .ok_or_else(|| Error::Argument(format!("unknown response format `{response_code}`")))?;
+    Ok((vopts, response_format))
+}
+
+/// Run the batch job. `open` is called twice and must give the same bytes each time.
+/// The response goes to `response`; `on_contact` sees each contact's result in input order.
+pub fn process<R: Read>(
+    rules: &Arc<RuleSet>,
+    mut open: impl FnMut() -> io::Result<R>,
+    file_name: &str,
+    opts: &BatchOptions,
+    crn: &CrnGenerator,
+    response: &mut dyn Write,
+    on_contact: &mut dyn FnMut(&ContactResult),
+) -> Result<BatchSummary> {
+    let (vopts, response_format) = resolve(rules, opts)?;
+    let response_code = response_format.code.to_string();
     let io_err = |e: io::Error| Error::io(file_name, e);
 
     let max_rejections = response_format
@@ -499,18 +522,11 @@ pub fn process<R: Read>(
         first,
     )
     .map_err(io_err)?;
-    let generation = stats
-        .generation
-        .or_else(|| {
-            let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
-            let digits = stem.len() - stem.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-            stem.get(stem.len() - digits..).and_then(|d| d.parse().ok())
-        })
-        .filter(|g| *g <= 999_999)
-        .unwrap_or(0);
+    let response_file = response_name(file_name, &response_code);
+    let generation = response_generation(&response_file, stats.generation);
     let mut summary = BatchSummary {
         file: file_name.to_string(),
-        response_file: response_name(file_name, &response_code),
+        response_file,
         rules_name: rules.name().to_string(),
         rules_version: rules.version().to_string(),
         file_accepted: first.count == 0,
@@ -610,7 +626,17 @@ pub fn process_path(
         None => path.parent().map(Path::to_path_buf).unwrap_or_default(),
     };
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
-    let probe_name = response_name(&name, "CMR");
+    let (_, response_format) = resolve(rules, opts)?;
+    let probe_name = response_name(&name, &response_format.code);
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same(&dir.join(&probe_name), path) {
+        return Err(Error::Argument(format!(
+            "the response `{probe_name}` would overwrite the upload `{shown}`: name the upload with its own extension or choose another output directory"
+        )));
+    }
     let tmp = dir.join(format!(".{probe_name}.partial"));
     let mut file = io::BufWriter::new(
         std::fs::File::create(&tmp).map_err(|e| Error::io(tmp.display().to_string(), e))?,

@@ -114,6 +114,11 @@ impl ContactIndex {
         }
     }
 
+    /// Index a customer reference; true when no earlier contact had it.
+    pub(crate) fn reference_is_new(&mut self, reference: &[u8]) -> bool {
+        self.references.insert(reference)
+    }
+
     fn meter_point_is_new(&mut self, mprn: u64, type_index: usize) -> bool {
         if mprn < (1 << 47) && type_index < (1 << 16) {
             self.meter_points.insert(mprn << 16 | type_index as u64)
@@ -354,7 +359,7 @@ pub(crate) fn check_contact_line(
         }
     }
     if let Some(r) = values.good(up.reference) {
-        if !index.references.insert(r) {
+        if !index.reference_is_new(r) {
             emit(
                 Check::DuplicateReference,
                 Some(up.reference),

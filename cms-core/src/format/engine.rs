@@ -358,7 +358,7 @@ fn field_problem(spec: &FieldSpec, v: &[u8], charset: Charset) -> Option<(Check,
 }
 
 /// The parts of a file name: `SHP00042.CMQ` → (true, Some("CMQ"), Some("00042")).
-fn parse_file_name(name: &str) -> (bool, Option<&str>, Option<&str>) {
+pub(crate) fn parse_file_name(name: &str) -> (bool, Option<&str>, Option<&str>) {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let (stem, ext) = match base.rsplit_once('.') {
         Some((s, e)) => (s, Some(e)),
@@ -513,7 +513,17 @@ impl<'r, S: Sink> Engine<'r, S> {
                         vec![("record", show(rt)), ("expected", expected)],
                     );
                     self.choose_format(None);
-                    self.body_record(bytes, base, line, is_trailer);
+                    // A record that no format knows stands in the header's place (a garbled
+                    // header): it is not counted as a body record. A known body record (or the
+                    // trailer) is read as one.
+                    let body_type = self
+                        .rules
+                        .formats()
+                        .iter()
+                        .any(|f| f.record_index(rt).is_some());
+                    if body_type || is_trailer {
+                        self.body_record(bytes, base, line, is_trailer);
+                    }
                 }
             }
             Phase::Body if is_header => {
@@ -550,8 +560,10 @@ impl<'r, S: Sink> Engine<'r, S> {
         if let Some(org) = self.opts.uploader {
             if !self.rules.may_use_cms(org.org_type) {
                 self.place = Place::Envelope;
-                self.emit(
+                let line = (self.line_no > 0).then_some(self.line_no);
+                self.emit_at(
                     Check::OrganisationTypeNotAllowed,
+                    line,
                     None,
                     None,
                     vec![("org_type", org.org_type.to_string())],
@@ -769,6 +781,9 @@ impl<'r, S: Sink> Engine<'r, S> {
                 None,
                 vec![("limit", limit)],
             );
+            if let Some(up) = upload.filter(|u| u.record == ri) {
+                self.index_cut_reference(rec, up.reference, bytes, base);
+            }
             return;
         }
         self.check_fields(rec, bytes, base, false);
@@ -804,6 +819,34 @@ impl<'r, S: Sink> Engine<'r, S> {
             self.fields = fields;
             self.ok = ok;
         }
+    }
+
+    /// A contact whose line was cut still claims its customer reference, when the reference
+    /// field ended before the cut and is a valid value: a later contact repeating it is rejected.
+    fn index_cut_reference(&mut self, rec: &'r RecordSpec, i: usize, bytes: &[u8], base: u64) {
+        let (Some(span), Some(spec)) = (self.fields.spans.get(i).copied(), rec.fields.get(i))
+        else {
+            return;
+        };
+        let v = bytes.get(span.start..span.end).unwrap_or_default();
+        let ended = self.fields.spans.len() > i + 1;
+        if !ended
+            || v.is_empty()
+            || span.inner_quote
+            || field_problem(spec, v, self.rules.charset()).is_some()
+        {
+            return;
+        }
+        if !self.index.reference_is_new(v) {
+            let at = Some((&spec.name, i, base + span.start as u64));
+            self.emit(
+                Check::DuplicateReference,
+                Some(&rec.record_type),
+                at,
+                vec![("value", show(v))],
+            );
+        }
+        self.capture.reference = Some(v.to_vec());
     }
 
     /// Field count, quoting, and every field's own checks; fills `self.ok`.
@@ -1101,6 +1144,7 @@ impl<'r, S: Sink> Engine<'r, S> {
     fn finish(&mut self) {
         match self.phase {
             Phase::Start => {
+                self.start_file();
                 self.place = Place::Envelope;
                 self.emit_at(Check::EmptyFile, None, None, None, Vec::new());
             }

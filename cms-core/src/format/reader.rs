@@ -60,7 +60,7 @@ impl<R: Read> LineReader<R> {
         if self.carry_offset.is_none() {
             self.carry_offset = Some(self.buf_offset + from as u64);
         }
-        let room = self.limit.saturating_sub(self.carry.len());
+        let room = (self.limit + 1).saturating_sub(self.carry.len());
         let chunk = self.buf.get(from..to).unwrap_or_default();
         if chunk.len() > room {
             self.carry_overlong = true;
@@ -82,7 +82,9 @@ impl<R: Read> LineReader<R> {
                     let (from, to) = (self.start, self.start + i);
                     self.start = to + 1;
                     self.number += 1;
-                    if self.carry_offset.is_none() && to - from <= self.limit {
+                    let ends_cr = to > from && self.buf.get(to - 1) == Some(&b'\r');
+                    let kept = if ends_cr { to - from - 1 } else { to - from };
+                    if self.carry_offset.is_none() && kept <= self.limit {
                         let bytes = strip_cr(self.buf.get(from..to).unwrap_or_default());
                         return Ok(Some(Line {
                             bytes,
@@ -93,9 +95,14 @@ impl<R: Read> LineReader<R> {
                         }));
                     }
                     self.append_carry(from, to);
-                    // A CR that would have ended a kept line: drop it (only when it was kept).
-                    if !self.carry_overlong && self.carry.last() == Some(&b'\r') {
+                    // The CR of a CR LF line end is not part of the line (the carry keeps one
+                    // byte past the limit so that it can be told apart).
+                    if self.carry.last() == Some(&b'\r') && !self.carry_overlong {
                         self.carry.pop();
+                    }
+                    if self.carry.len() > self.limit {
+                        self.carry.truncate(self.limit);
+                        self.carry_overlong = true;
                     }
                     return Ok(Some(self.carry_line(true)));
                 }
@@ -106,6 +113,10 @@ impl<R: Read> LineReader<R> {
             if self.eof {
                 if self.carry_offset.is_some() {
                     self.number += 1;
+                    if self.carry.len() > self.limit {
+                        self.carry.truncate(self.limit);
+                        self.carry_overlong = true;
+                    }
                     return Ok(Some(self.carry_line(false)));
                 }
                 return Ok(None);
