@@ -86,6 +86,7 @@ def ct(code, name, family, raised_by, routed_to, target, new_cms=True, provenanc
 
 MPRN = "SUPPLY_METER_POINT_REFERENCE"
 wd = ["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]
+def T(action, frm, to, by): return {"action": action, "from": frm, "to": to, "by": by}
 def win(d1,t1,d2,t2): return {"from":{"day":d1,"time":t1},"to":{"day":d2,"time":t2}}
 
 rules = {
@@ -212,15 +213,51 @@ rules = {
    win("Mon","17:00:00","Tue","07:00:00"), win("Tue","17:00:00","Wed","07:00:00"),
    win("Wed","17:00:00","Thu","07:00:00"), win("Thu","17:00:00","Fri","07:00:00"),
    win("Fri","17:00:00","Sat","07:00:00"), win("Sat","12:00:00","Mon","07:00:00")]},
- "lifecycle": {"initial_status":"open","statuses":[
-   {"code":"open","name":"Open"},
-   {"code":"with_xoserve","name":"With Xoserve"},
-   {"code":"with_third_party","name":"With a third party"},
-   {"code":"awaiting_customer","name":"Awaiting customer response"},
-   {"code":"resolved","name":"Resolved"},
-   {"code":"closed","name":"Closed","terminal":True},
-   {"code":"rejected","name":"Rejected","terminal":True},
-   {"code":"cancelled","name":"Cancelled","terminal":True}]},
+ "lifecycle": {
+   "initial_status": "open",
+   "statuses": [
+     {"code":"open","name":"Open","clock":"running"},
+     {"code":"with_xoserve","name":"With Xoserve","clock":"running"},
+     {"code":"with_third_party","name":"With a third party","clock":"running"},
+     {"code":"awaiting_customer","name":"Awaiting customer response","clock":"paused"},
+     {"code":"resolved","name":"Resolved","clock":"stopped"},
+     {"code":"closed","name":"Closed","clock":"stopped","terminal":True},
+     {"code":"rejected","name":"Rejected","clock":"stopped","terminal":True},
+     {"code":"cancelled","name":"Cancelled","clock":"stopped","terminal":True}],
+   "request_kinds": [
+     {"code":"data_clarification","name":"Data Clarification Request","response_working_days":5},
+     {"code":"configuration_change","name":"Configuration Change Request","response_working_days":5},
+     {"code":"request_for_information","name":"Request for Information","response_working_days":10,"theft_only":True}],
+   "reopen_working_days": 10,
+   "workflows": [{"code": "default", "transitions": [
+     T("assign", ["open", "with_xoserve"], "with_xoserve", ["handler"]),
+     T("assign", ["with_third_party"], "with_third_party", ["routed_party"]),
+     T("transfer", ["with_xoserve"], "with_xoserve", ["handler"]),
+     T("transfer", ["with_third_party"], "with_third_party", ["routed_party"]),
+     T("route", ["open", "with_xoserve"], "with_third_party", ["handler"]),
+     T("return_to_xoserve", ["with_third_party"], "with_xoserve", ["routed_party", "handler"]),
+     T("request_information", ["with_xoserve"], "awaiting_customer", ["handler"]),
+     T("respond", ["awaiting_customer"], "with_xoserve", ["raiser"]),
+     T("auto_close", ["awaiting_customer"], "closed", ["system"]),
+     T("resolve", ["with_xoserve", "with_third_party"], "resolved", ["handler", "routed_party"]),
+     T("reject", ["open", "with_xoserve", "with_third_party"], "rejected", ["handler"]),
+     T("cancel", ["open", "with_xoserve", "with_third_party", "awaiting_customer"], "cancelled", ["raiser"]),
+     T("close", ["resolved"], "closed", ["raiser", "handler"]),
+     T("reopen", ["resolved"], "with_xoserve", ["raiser"]),
+   ]}]},
+ "access": {"grants": [
+   {"permission": "raise", "roles": ["lso", "supervisor", "user"]},
+   {"permission": "upload_batch", "roles": ["lso", "supervisor", "user"]},
+   {"permission": "view", "roles": ["lso", "supervisor", "user"]},
+   {"permission": "search", "roles": ["lso", "supervisor", "user"]},
+   {"permission": "change_own_password", "roles": ["lso", "supervisor", "user"]},
+   {"permission": "change_own_profile", "roles": ["lso", "supervisor", "user"]},
+   *[{"permission": {"lifecycle": a}, "roles": ["lso", "supervisor", "user"]} for a in
+     ["route", "return_to_xoserve", "request_information", "respond", "resolve", "reject", "cancel", "close", "reopen"]],
+   *[{"permission": {"lifecycle": a}, "roles": ["supervisor"]} for a in ["assign", "transfer"]],
+   *[{"permission": {"account": a}, "roles": ["lso"]} for a in
+     ["create_user", "delete_user", "change_permissions", "reset_password", "suspend", "reinstate"]],
+ ]},
  "findings": [dict(check=c, code=k, severity=s, scope=sc, title=t, message=m) for (c,k,s,sc,t,m) in findings],
 }
 out = pathlib.Path(__file__).resolve().parent.parent / "cms-core" / "data" / "rules.json"

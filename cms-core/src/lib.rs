@@ -38,6 +38,7 @@
 //! ## Public API
 //! Finding codes and the rule-file format are public API: a code never changes meaning.
 
+pub mod access;
 pub mod batch;
 pub mod calendar;
 mod contact;
@@ -46,6 +47,7 @@ mod error;
 pub mod finding;
 pub mod format;
 pub mod ids;
+pub mod lifecycle;
 pub mod rules;
 
 pub use error::{Error, Result};

@@ -15,11 +15,13 @@ use std::sync::{Arc, OnceLock};
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
+use crate::access::AccessDef;
 use crate::calendar::{Calendar, CalendarData};
 use crate::crn::CrnScheme;
 use crate::error::{Error, Result};
 use crate::finding::{Check, FindingDef, Name};
 use crate::ids::MprnRules;
+use crate::lifecycle::{LifecycleDef, Workflow};
 
 /// The name errors and reports give the embedded rule set.
 pub const EMBEDDED_ORIGIN: &str = "<embedded>";
@@ -177,6 +179,9 @@ pub struct ContactTypeDef {
     /// Theft of gas: allows a Request for Information.
     #[serde(default)]
     pub theft_related: bool,
+    /// The lifecycle workflow it follows (absent: `default`).
+    #[serde(default)]
+    pub workflow: Option<String>,
     /// Confirmed or illustrative.
     pub provenance: Provenance,
     /// Free notes.
@@ -464,29 +469,6 @@ pub struct ServiceHoursDef {
     pub maintenance: Vec<WeeklyWindow>,
 }
 
-/// A status of the contact lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StatusDef {
-    /// Its code, e.g. `open`.
-    pub code: String,
-    /// Its name.
-    pub name: String,
-    /// Whether no action leads out of it (other than those the workflow names).
-    #[serde(default)]
-    pub terminal: bool,
-}
-
-/// The contact lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LifecycleDef {
-    /// The status a contact has when its CRN is issued.
-    pub initial_status: String,
-    /// Every status.
-    pub statuses: Vec<StatusDef>,
-}
-
 /// A whole rule set as written in a rule file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -518,8 +500,10 @@ pub struct RuleSetData {
     pub calendar: CalendarData,
     /// Service hours.
     pub service_hours: ServiceHoursDef,
-    /// The contact lifecycle.
+    /// The contact lifecycle: statuses, actions, workflows.
     pub lifecycle: LifecycleDef,
+    /// Who may do what: role grants per action.
+    pub access: AccessDef,
     /// The finding catalogue: one entry per check.
     pub findings: Vec<FindingDef>,
 }
@@ -677,6 +661,7 @@ pub struct RuleSet {
     catalogue: Vec<FindingDef>,
     contact_index: HashMap<String, usize>,
     calendar: Calendar,
+    workflows: Vec<Workflow>,
 }
 
 static EMBEDDED: OnceLock<std::result::Result<Arc<RuleSet>, String>> = OnceLock::new();
@@ -808,6 +793,20 @@ impl RuleSet {
             .any(|t| t.code == org_type && t.may_use_cms)
     }
 
+    /// Every lifecycle workflow.
+    pub fn workflows(&self) -> &[Workflow] {
+        &self.workflows
+    }
+
+    /// The workflow a contact type follows (its own, else `default`).
+    pub fn workflow_for(&self, contact_type: &str) -> Option<&Workflow> {
+        let name = self
+            .contact_type(contact_type)
+            .and_then(|(_, t)| t.workflow.as_deref())
+            .unwrap_or(crate::lifecycle::DEFAULT_WORKFLOW);
+        self.workflows.iter().find(|w| w.code == name)
+    }
+
     /// The working-day calendar.
     pub fn calendar(&self) -> &Calendar {
         &self.calendar
@@ -890,20 +889,8 @@ impl Compiler<'_> {
         {
             return Err(self.err("mprn", "need 3 <= min_digits <= max_digits <= 19"));
         }
-        if !data
-            .lifecycle
-            .statuses
-            .iter()
-            .any(|s| s.code == data.lifecycle.initial_status)
-        {
-            return Err(self.err(
-                "lifecycle.initial_status",
-                format!(
-                    "`{}` is not one of the statuses",
-                    data.lifecycle.initial_status
-                ),
-            ));
-        }
+        let workflows = crate::lifecycle::compile(&data.lifecycle, &data.contact_types)
+            .map_err(|(place, problem)| self.err(place, problem))?;
         let envelope = self.envelope(&data.envelope)?;
         let mut formats = Vec::with_capacity(data.formats.len());
         for def in &data.formats {
@@ -940,6 +927,7 @@ impl Compiler<'_> {
             .collect();
         let calendar = Calendar::new(&data.calendar);
         Ok(RuleSet {
+            workflows,
             origin: self.origin.to_string(),
             envelope,
             formats,
