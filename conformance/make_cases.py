@@ -199,6 +199,31 @@ case("duplicate_meter_point", "the same MPRN and type twice: the later one is on
      body(cdq("R1"), cdq("R2", mprn=M1), c01("R3", "DMQ", mprn=M1, cls="1")),
      {"accepted": True, "findings": [F("CON00015", 3, "SUPPLY_METER_POINT_REFERENCE")]})
 
+# ---- the uploading user and the time of upload ----------------------------------------------
+def user(raise_types=("CDQ", "DMQ", "RFA", "MNC"), upload=True, status="active", roles=("user",)):
+    return {"id": "alice", "organisation_id": 1234, "roles": list(roles), "status": status,
+            "permissions": {"raise": list(raise_types), "upload_batches": upload, "view_only": False}}
+U = {"org_id": 1234, "org_type": "shipper"}
+case("user_permitted", "a user with the right permissions, in service hours: nothing to say",
+     body(cdq("R1")), {"accepted": True, "findings": []},
+     options={**U, "user": user(), "at": "2026-12-03T10:00:00"})
+case("user_may_not_upload", "a user the LSO has not let upload batches",
+     body(cdq("R1")), {"accepted": False, "findings": [F("FIL00020", 1, scope="file")]},
+     options={**U, "user": user(upload=False)})
+case("user_suspended", "a suspended user can do nothing",
+     body(cdq("R1")), {"accepted": False, "findings": [F("FIL00020", 1)]},
+     options={**U, "user": user(status="suspended")})
+case("user_may_not_raise", "a user not granted the CDQ type",
+     body(cdq("R1"), c01("R2", "DMQ", mprn=M2, cls="1")),
+     {"accepted": False, "findings": [F("CON00016", 2, "CONTACT_TYPE_CODE")]},
+     options={**U, "user": user(raise_types=("DMQ",))})
+case("service_unavailable", "an upload at 19:00 GMT is outside service hours",
+     body(cdq("R1")), {"accepted": False, "findings": [F("FIL00021", 1)]},
+     options={**U, "user": user(), "at": "2026-12-03T19:00:00"})
+case("service_hours_in_summer_time", "07:30 UTC in July is 08:30 BST: open",
+     body(cdq("R1", eff="20260601")).replace("20261202", "20260701"), {"accepted": True, "findings": []},
+     options={**U, "at": "2026-07-01T07:30:00"})
+
 # ---- the batch job -----------------------------------------------------------------------
 P = {"org_id": 1234, "org_type": "shipper", "today": "2026-12-03", "first_sequence": 1}
 case("process_clean", "every contact gets a CRN and a target date in working days",

@@ -34,6 +34,8 @@ findings = [
  ("findings_capped","FIL00017","warning","file","findings capped","{count} more findings are not listed (the limit is {limit}); counting went on to the end"),
  ("missing_mandatory_record","FIL00018","error","file","mandatory record missing","the file has no `{record}` record, and one is mandatory"),
  ("blank_line","FIL00019","warning","file","blank line","blank line ignored"),
+ ("user_may_not_upload","FIL00020","error","file","user may not upload","user `{user}` may not upload this file: {reason}"),
+ ("service_unavailable","FIL00021","error","file","service unavailable","the service is not available at {at}: {reason}"),
  # record level
  ("unknown_record_type","REC00001","error","record","unknown record type","record type `{value}` is not part of a `{format}` file"),
  ("too_few_fields","REC00002","error","record","too few fields","{found} fields where `{record}` has {expected}"),
@@ -73,6 +75,7 @@ findings = [
  ("date_after_creation","CON00012","error","field","date after file creation","`{value}` is after the file's CREATION_DATE `{other}`"),
  ("date_before_earliest","CON00013","error","field","date too early","`{value}` is before {earliest}, the earliest date for contact type `{type}`"),
  ("duplicate_reference","CON00014","error","field","repeated reference","customer reference `{value}` is used by an earlier contact in this file"),
+ ("user_may_not_raise","CON00016","error","field","user may not raise","user `{user}` may not raise contact type `{value}`: {reason}"),
  ("duplicate_meter_point","CON00015","warning","field","repeated meter point","an earlier contact in this file has MPRN `{value}` and contact type `{type}`"),
 ]
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use cms_core::batch::{process_path, BatchOptions, ContactResult};
 use cms_core::calendar::{london_date, utc_to_london};
@@ -43,6 +43,12 @@ struct Uploader {
     /// The uploading organisation's type: shipper, gt, igt, mra, dmsp, uip, cdsp.
     #[arg(long, value_name = "TYPE", requires = "org_id")]
     org_type: Option<String>,
+    /// The uploading user's record (JSON): their permissions are checked too.
+    #[arg(long, value_name = "FILE", requires = "org_id")]
+    user: Option<PathBuf>,
+    /// The upload's time, UTC (YYYY-MM-DDTHH:MM:SS): service hours are checked too.
+    #[arg(long, value_name = "TIME", requires = "org_id")]
+    at: Option<NaiveDateTime>,
 }
 
 #[derive(Subcommand)]
@@ -104,6 +110,21 @@ enum Command {
         /// Leave customer data out of messages.
         #[arg(long)]
         redact: bool,
+        /// The uploading user's record (JSON): may they upload, may they raise each type.
+        #[arg(long, value_name = "FILE")]
+        user: Option<PathBuf>,
+        /// The upload's time, UTC (YYYY-MM-DDTHH:MM:SS): service hours are checked.
+        #[arg(long, value_name = "TIME")]
+        at: Option<NaiveDateTime>,
+    },
+    /// The contact lifecycle: the workflow as a Mermaid state diagram or as JSON.
+    Lifecycle {
+        /// Print a Mermaid state diagram.
+        #[arg(long)]
+        mermaid: bool,
+        /// The workflow (default: `default`).
+        #[arg(long, value_name = "NAME", default_value = "default")]
+        workflow: String,
     },
     /// List the contact types.
     Catalogue {
@@ -181,6 +202,15 @@ fn organisation(id: Option<u64>, org_type: Option<&str>) -> Result<Option<Organi
     }
 }
 
+fn load_user(path: &Option<PathBuf>) -> Result<Option<cms_core::access::User>, Error> {
+    let Some(path) = path else { return Ok(None) };
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(shown.clone(), e))?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| Error::Argument(format!("user file `{shown}`: {e}")))
+}
+
 fn out_err(e: io::Error) -> Error {
     Error::from(e)
 }
@@ -207,6 +237,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 last_generation,
                 max_findings,
                 redact,
+                user: load_user(&uploader.user)?,
+                at: uploader.at,
                 ..ValidateOptions::default()
             };
             let mut all_accepted = true;
@@ -230,6 +262,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             last_generation,
             strict,
             redact,
+            user,
+            at,
         } => {
             let uploader = Organisation {
                 id: org_id,
@@ -242,6 +276,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             opts.last_generation = last_generation;
             opts.validate.strict = strict;
             opts.validate.redact = redact;
+            opts.validate.user = load_user(&user)?;
+            opts.validate.at = at;
             let crn = CrnGenerator::local(rules.crn_scheme().clone(), first_sequence)?;
             write!(out, "{{\"contacts\":[").map_err(out_err)?;
             let mut first = true;
@@ -278,6 +314,33 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let rest = rest.strip_prefix('{').unwrap_or(&rest);
             writeln!(out, "\n],{rest}").map_err(out_err)?;
             ExitCode::from(if summary.file_accepted { 0 } else { 1 })
+        }
+        Command::Lifecycle { mermaid, workflow } => {
+            let w = rules
+                .workflows()
+                .iter()
+                .find(|w| w.code == workflow)
+                .ok_or_else(|| Error::Argument(format!("unknown workflow `{workflow}`")))?;
+            if mermaid {
+                write!(out, "{}", cms_core::lifecycle::mermaid(&rules, w)).map_err(out_err)?;
+            } else {
+                let life = &rules.data().lifecycle;
+                let v = json!({
+                    "workflow": w.code,
+                    "initial_status": life.initial_status,
+                    "statuses": life.statuses,
+                    "request_kinds": life.request_kinds,
+                    "reopen_working_days": life.reopen_working_days,
+                    "transitions": w.transitions,
+                });
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&v).unwrap_or_default()
+                )
+                .map_err(out_err)?;
+            }
+            ExitCode::SUCCESS
         }
         Command::Catalogue { output } => {
             match output {

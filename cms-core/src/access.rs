@@ -399,7 +399,36 @@ pub fn decide(
     ctx: &Context<'_>,
 ) -> Decision {
     let service = service_status(rules, ctx.now, ctx.outages);
-    let window = service.may_be_unavailable;
+    decide_with(
+        rules,
+        user,
+        organisation,
+        request,
+        Some(ctx.now),
+        Some(&service),
+    )
+}
+
+/// Decide without a clock: service hours are not checked, and lifecycle requests (which need
+/// `now`) are refused. The batch job uses it when no upload time is given.
+pub fn decide_without_time(
+    rules: &RuleSet,
+    user: &User,
+    organisation: &OrganisationRecord,
+    request: &Request<'_>,
+) -> Decision {
+    decide_with(rules, user, organisation, request, None, None)
+}
+
+fn decide_with(
+    rules: &RuleSet,
+    user: &User,
+    organisation: &OrganisationRecord,
+    request: &Request<'_>,
+    now: Option<NaiveDateTime>,
+    service: Option<&ServiceStatus>,
+) -> Decision {
+    let window = service.is_some_and(|s| s.may_be_unavailable);
     let deny = |rule: Rule, reason: String| Decision {
         allowed: false,
         rule,
@@ -442,10 +471,10 @@ pub fn decide(
             ),
         );
     }
-    if !service.available {
+    if let Some(service) = service.filter(|s| !s.available) {
         return deny(
             service.rule.unwrap_or(Rule::OutsideServiceHours),
-            service.reason.unwrap_or_default(),
+            service.reason.clone().unwrap_or_default(),
         );
     }
     let permission = request.permission();
@@ -549,8 +578,14 @@ pub fn decide(
                     ),
                 );
             }
+            let Some(now) = now else {
+                return deny(
+                    Rule::LifecycleRefused,
+                    "a lifecycle action needs the time it is taken".into(),
+                );
+            };
             let actor = lifecycle::Actor::User { user, organisation };
-            if let Err(r) = lifecycle::transition(rules, contact, action, &actor, ctx.now, None) {
+            if let Err(r) = lifecycle::transition(rules, contact, action, &actor, now, None) {
                 return deny(Rule::LifecycleRefused, r.message);
             }
         }

@@ -8,6 +8,7 @@ use std::hash::BuildHasher;
 
 use chrono::NaiveDate;
 
+use crate::access::{decide_without_time, OrganisationRecord, Request, Rule, User};
 use crate::finding::{display_bytes, Check};
 use crate::ids::{check_mprn, MprnError};
 use crate::rules::{Organisation, RecordSpec, RuleSet, UploadSpec};
@@ -146,6 +147,8 @@ pub(crate) struct ContactContext<'a> {
     pub records: &'a [RecordSpec],
     pub uploader: Option<Organisation>,
     pub creation_date: Option<NaiveDate>,
+    /// The uploading user, when given: its permission to raise each type is checked.
+    pub user: Option<&'a User>,
 }
 
 type Params = Vec<(&'static str, String)>;
@@ -235,6 +238,41 @@ pub(crate) fn check_contact_line(
                         ("org_type", org.org_type.to_string()),
                     ],
                 );
+            } else if let (Some(user), Some(org)) = (ctx.user, ctx.uploader) {
+                let record = OrganisationRecord {
+                    id: org.id,
+                    short_code: String::new(),
+                    org_type: org.org_type,
+                    active: true,
+                };
+                let type_code =
+                    std::str::from_utf8(type_raw.unwrap_or_default()).unwrap_or_default();
+                let d = decide_without_time(
+                    ctx.rules,
+                    user,
+                    &record,
+                    &Request::Raise {
+                        contact_type: type_code,
+                    },
+                );
+                // A user who may not upload at all is a file-level finding already.
+                let reason = match d.rule {
+                    Rule::NoPermissionForType => Some("the LSO has not granted it".to_string()),
+                    Rule::ViewOnly => Some("the user may only view".to_string()),
+                    Rule::NoGrant => Some(d.reason),
+                    _ => None,
+                };
+                if let Some(reason) = reason {
+                    emit(
+                        Check::UserMayNotRaise,
+                        Some(up.contact_type),
+                        vec![
+                            ("user", user.id.clone()),
+                            ("value", type_shown.clone()),
+                            ("reason", reason),
+                        ],
+                    );
+                }
             }
             capture.type_index = Some(ti);
             if let Some(tf) = up.types.get(ti) {

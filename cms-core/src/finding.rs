@@ -129,6 +129,10 @@ checks! {
     MissingMandatoryRecord = "missing_mandatory_record", ["record"];
     /// A blank line.
     BlankLine = "blank_line", [];
+    /// The uploading user may not upload this file.
+    UserMayNotUpload = "user_may_not_upload", ["user", "reason"];
+    /// The service is not available at the upload's time.
+    ServiceUnavailable = "service_unavailable", ["at", "reason"];
     /// The record type is not part of this file's format.
     UnknownRecordType = "unknown_record_type", ["value", "format"];
     /// Fewer fields than the record has.
@@ -203,6 +207,8 @@ checks! {
     DuplicateReference = "duplicate_reference", ["value"];
     /// Another contact in the file has the same MPRN and contact type.
     DuplicateMeterPoint = "duplicate_meter_point", ["value", "type"];
+    /// The uploading user may not raise this contact type.
+    UserMayNotRaise = "user_may_not_raise", ["user", "value", "reason"];
 }
 
 impl Check {

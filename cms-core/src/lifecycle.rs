@@ -151,6 +151,18 @@ pub enum Party {
     System,
 }
 
+impl Party {
+    /// Its `snake_case` name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Party::Raiser => "raiser",
+            Party::Handler => "handler",
+            Party::RoutedParty => "routed_party",
+            Party::System => "system",
+        }
+    }
+}
+
 /// One line of a workflow's transition table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -648,7 +660,7 @@ pub fn allowed<'w>(
     let by: Vec<String> = from_here
         .iter()
         .flat_map(|t| t.by.iter())
-        .map(|p| format!("{p:?}").to_lowercase())
+        .map(|p| p.as_str().to_string())
         .collect();
     Err(refuse(
         Reason::NotForActor,
@@ -969,10 +981,7 @@ pub fn mermaid(rules: &RuleSet, workflow: &Workflow) -> String {
     let mut out = String::from("stateDiagram-v2\n");
     out.push_str(&format!("    [*] --> {}\n", life.initial_status));
     for t in &workflow.transitions {
-        let by: Vec<String> =
-            t.by.iter()
-                .map(|p| format!("{p:?}").to_lowercase())
-                .collect();
+        let by: Vec<String> = t.by.iter().map(|p| p.as_str().to_string()).collect();
         for f in &t.from {
             out.push_str(&format!(
                 "    {f} --> {} : {} ({})\n",

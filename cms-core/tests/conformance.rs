@@ -67,6 +67,12 @@ fn validate_options(o: &Value) -> ValidateOptions {
     if let Some(n) = o["max_findings"].as_u64() {
         opts.max_findings = n as usize;
     }
+    if !o["user"].is_null() {
+        opts.user = Some(serde_json::from_value(o["user"].clone()).unwrap());
+    }
+    if let Some(at) = o["at"].as_str() {
+        opts.at = Some(at.parse().unwrap());
+    }
     if let Some(n) = o["max_line_bytes"].as_u64() {
         opts.max_line_bytes = n as usize;
     }

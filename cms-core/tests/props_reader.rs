@@ -147,6 +147,7 @@ fn options() -> impl Strategy<Value = ValidateOptions> {
                     max_line_bytes,
                     max_fields,
                     redact,
+                    ..ValidateOptions::default()
                 }
             },
         )

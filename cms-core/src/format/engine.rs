@@ -5,7 +5,11 @@
 
 use std::io::Read;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::access::{
+    decide_without_time, service_status, OrganisationRecord, Outage, Request, User,
+};
 
 use super::reader::{Line, LineReader};
 use super::split::{split, Fields};
@@ -33,6 +37,13 @@ pub struct ValidateOptions {
     pub max_fields: usize,
     /// Leave customer data (field values) out of messages.
     pub redact: bool,
+    /// The uploading user (with `uploader`): their permissions are checked (may they upload,
+    /// may they raise each contact's type).
+    pub user: Option<User>,
+    /// The time of the upload (UTC): the service hours and declared outages are checked.
+    pub at: Option<NaiveDateTime>,
+    /// Declared outages.
+    pub outages: Vec<Outage>,
 }
 
 /// Default limit on findings per file.
@@ -53,6 +64,9 @@ impl Default for ValidateOptions {
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             max_fields: DEFAULT_MAX_FIELDS,
             redact: false,
+            user: None,
+            at: None,
+            outages: Vec::new(),
         }
     }
 }
@@ -570,6 +584,36 @@ impl<'r, S: Sink> Engine<'r, S> {
                 );
             }
         }
+        let line = (self.line_no > 0).then_some(self.line_no);
+        if let (Some(_), Some(at)) = (self.opts.uploader, self.opts.at) {
+            let status = service_status(self.rules, at, &self.opts.outages);
+            if !status.available {
+                self.place = Place::Envelope;
+                let at = format!("{} UTC", at.format("%Y-%m-%d %H:%M:%S"));
+                let reason = status.reason.unwrap_or_default();
+                self.emit_at(
+                    Check::ServiceUnavailable,
+                    line,
+                    None,
+                    None,
+                    vec![("at", at), ("reason", reason)],
+                );
+            }
+        }
+        if let (Some(org), Some(user)) = (self.opts.uploader, self.opts.user.as_ref()) {
+            let record = OrganisationRecord {
+                id: org.id,
+                short_code: String::new(),
+                org_type: org.org_type,
+                active: true,
+            };
+            let d = decide_without_time(self.rules, user, &record, &Request::UploadBatch);
+            if !d.allowed {
+                self.place = Place::Envelope;
+                let params = vec![("user", user.id.clone()), ("reason", d.reason)];
+                self.emit_at(Check::UserMayNotUpload, line, None, None, params);
+            }
+        }
     }
 
     fn choose_format(&mut self, file_type: Option<&[u8]>) {
@@ -794,6 +838,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                 records: &format.records,
                 uploader: self.opts.uploader,
                 creation_date: self.creation_date,
+                user: self.opts.user.as_ref(),
             };
             let fields = std::mem::take(&mut self.fields);
             let ok = std::mem::take(&mut self.ok);
@@ -1110,6 +1155,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                 records: &format.records,
                 uploader: self.opts.uploader,
                 creation_date: self.creation_date,
+                user: self.opts.user.as_ref(),
             };
             let counts: Vec<u64> = self
                 .stack
