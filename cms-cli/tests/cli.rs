@@ -262,3 +262,82 @@ fn catalogue_and_rules_list_the_rule_set() {
     let v: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
     assert_eq!(v["name"], "cms-default");
 }
+
+#[test]
+fn lifecycle_exports_mermaid_and_json() {
+    let out = cms(&["lifecycle", "--mermaid"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = text(&out.stdout);
+    assert!(s.starts_with("stateDiagram-v2\n    [*] --> open\n"), "{s}");
+    assert!(
+        s.contains("    awaiting_customer --> closed : auto_close (system)\n"),
+        "{s}"
+    );
+    assert!(s.contains("    cancelled --> [*]\n"), "{s}");
+    let out = cms(&["lifecycle"]);
+    let v: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(v["initial_status"], "open");
+    assert_eq!(v["transitions"].as_array().unwrap().len(), 14);
+    let out = cms(&["lifecycle", "--workflow", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn process_checks_the_user_and_the_time() {
+    let dir = tempdir("user");
+    std::fs::create_dir_all(&dir).unwrap();
+    let user = dir.join("alice.json");
+    std::fs::write(
+        &user,
+        r#"{"id": "alice", "organisation_id": 1234, "roles": ["user"], "status": "active",
+            "permissions": {"raise": ["RFA", "CDQ", "DMQ", "MNC"], "upload_batches": false}}"#,
+    )
+    .unwrap();
+    let args = |at: &str| {
+        vec![
+            "process".to_string(),
+            "examples/data/SHP00042.CMQ".into(),
+            "--org-id".into(),
+            "1234".into(),
+            "--org-type".into(),
+            "shipper".into(),
+            "--out".into(),
+            dir.join("out").to_string_lossy().into_owned(),
+            "--today".into(),
+            "2026-12-03".into(),
+            "--user".into(),
+            user.to_string_lossy().into_owned(),
+            "--at".into(),
+            at.into(),
+        ]
+    };
+    let a = args("2026-12-03T19:30:00");
+    let out = cms(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(1));
+    let summary: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    let codes: Vec<&str> = summary["file_rejections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["FIL00021", "FIL00020"]);
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"id\": 1}").unwrap();
+    let out = cms(&[
+        "validate",
+        "--org-id",
+        "1234",
+        "--org-type",
+        "shipper",
+        "--user",
+        bad.to_str().unwrap(),
+        "examples/data/SHP00042.CMQ",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("user file `"),
+        "{}",
+        text(&out.stderr)
+    );
+}
