@@ -43,6 +43,7 @@ pub mod batch;
 pub mod calendar;
 mod contact;
 pub mod crn;
+pub mod door;
 mod error;
 pub mod finding;
 pub mod format;

@@ -1,1 +1,94 @@
-//! Python bindings for cms-core (work in progress).
+//! The Python door of cms-core: the extension module `cms._cms`, re-exported by the pure-Python
+//! package `cms` (`python/cms/__init__.py`).
+//!
+//! The core decides, the door translates: nothing here holds a business rule, a finding code or
+//! a message of the domain. What is here is conversion (Python values in, Python objects out,
+//! made only when read), error mapping ([`errors`]), and releasing the GIL around every piece
+//! of work so that many threads can validate at once.
+//!
+//! One file per concept of cms-core:
+//!
+//! | file          | Python                                              | cms-core           |
+//! |---------------|-----------------------------------------------------|--------------------|
+//! | `validate.rs` | `validate()`                                        | `format`           |
+//! | `report.rs`   | `Report`, `Finding`                                 | `format::Report`, `door::ReportOut` |
+//! | `batch.rs`    | `process()`, `BatchResult`, `ContactResult`         | `batch`            |
+//! | `rules.rs`    | `RuleSet`, `ContactType`, `FindingDef`              | `rules`            |
+//! | `crn.rs`      | `CrnScheme`, `CrnGenerator`, `crn_check_digits()`   | `crn`              |
+//! | `ids.rs`      | `check_mprn()`, `is_valid_mprn()`, `is_ldz()`, ...  | `ids`              |
+//! | `calendar.rs` | `Calendar`, `Holiday`, `london_date()`, ...          | `calendar`         |
+//! | `errors.rs`   | `CmsError` and its subclasses                       | `Error`            |
+//!
+//! The lifecycle and access-control API (cms-core issue 3) goes in `lifecycle.rs` and
+//! `access.rs` the same way: a frozen `#[pyclass]` over the core type, registered in
+//! [`_cms`] below, stubbed in `python/cms/_cms.pyi` and re-exported in `__init__.py`.
+
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+mod batch;
+mod calendar;
+mod convert;
+mod crn;
+mod errors;
+mod ids;
+mod report;
+mod rules;
+mod source;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+/// The extension module.
+#[pymodule]
+fn _cms(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::register(m)?;
+
+    m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
+    m.add_class::<report::Report>()?;
+    m.add_class::<report::Finding>()?;
+
+    m.add_function(wrap_pyfunction!(batch::process, m)?)?;
+    m.add_class::<batch::BatchResult>()?;
+    m.add_class::<batch::ContactResult>()?;
+
+    m.add_class::<rules::RuleSet>()?;
+    m.add_class::<rules::ContactType>()?;
+    m.add_class::<rules::FindingDef>()?;
+
+    m.add_class::<crn::CrnScheme>()?;
+    m.add_class::<crn::CrnGenerator>()?;
+    m.add_function(wrap_pyfunction!(crn::crn_check_digits, m)?)?;
+
+    m.add_function(wrap_pyfunction!(ids::check_mprn, m)?)?;
+    m.add_function(wrap_pyfunction!(ids::is_valid_mprn, m)?)?;
+    m.add_function(wrap_pyfunction!(ids::mprn_check_digits, m)?)?;
+    m.add_function(wrap_pyfunction!(ids::is_ldz, m)?)?;
+    let py = m.py();
+    m.add("LDZ_CODES", PyTuple::new(py, cms_core::ids::LDZ_CODES)?)?;
+    m.add(
+        "ORG_TYPES",
+        PyTuple::new(py, cms_core::OrgType::ALL.iter().map(|t| t.as_str()))?,
+    )?;
+
+    m.add_class::<calendar::Calendar>()?;
+    m.add_class::<calendar::Holiday>()?;
+    m.add_function(wrap_pyfunction!(calendar::london_date, m)?)?;
+    m.add_function(wrap_pyfunction!(calendar::utc_to_london, m)?)?;
+    m.add_function(wrap_pyfunction!(calendar::london_offset_seconds, m)?)?;
+
+    m.add(
+        "DEFAULT_MAX_FINDINGS",
+        cms_core::format::DEFAULT_MAX_FINDINGS,
+    )?;
+    m.add(
+        "DEFAULT_MAX_LINE_BYTES",
+        cms_core::format::DEFAULT_MAX_LINE_BYTES,
+    )?;
+    m.add("DEFAULT_MAX_FIELDS", cms_core::format::DEFAULT_MAX_FIELDS)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+
+    m.add_function(wrap_pyfunction!(errors::panic_for_tests, m)?)?;
+    Ok(())
+}
