@@ -60,7 +60,9 @@ fn main() {
     );
     let bytes = cmq_file(n, false);
 
+    let start = std::time::Instant::now();
     let out = run(&rules, &bytes, &opts);
+    let once = start.elapsed();
     let s = &out.summary;
     if !s.file_accepted || s.accepted != n as u64 || s.contacts_total != n as u64 {
         fail(&format!(
@@ -86,6 +88,8 @@ fn main() {
         let mut group = c.benchmark_group(format!("batch/{n}"));
         group.sampling_mode(SamplingMode::Flat);
         group.sample_size(10);
+        // Time enough for 10 runs (criterion warns when it cannot finish).
+        group.measurement_time(Duration::from_secs(5).max(once * 12));
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         group.bench_function("process_bytes_clean", |b| {
             b.iter(|| run(&rules, black_box(&bytes), &opts))

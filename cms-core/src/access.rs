@@ -268,8 +268,6 @@ pub enum Rule {
     LastActiveLso,
     /// Reinstating a user who is active.
     NotSuspended,
-    /// Own password and profile: one's own only.
-    OwnAccount,
     /// Allowed.
     Allowed,
 }
@@ -381,6 +379,19 @@ pub fn is_visible(
             && organisation.id == rules.data().cdsp_organisation_id)
 }
 
+/// A value as the rule file spells it (`user`, `upload_batch`, `lifecycle.assign`).
+fn published<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Object(m)) => m
+            .iter()
+            .map(|(k, v)| format!("{k}.{}", v.as_str().unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join(","),
+        _ => String::new(),
+    }
+}
+
 fn granted(rules: &RuleSet, user: &User, permission: Permission) -> bool {
     rules
         .data()
@@ -461,7 +472,8 @@ fn decide_with(
             format!("organisation {} is not active", organisation.id),
         );
     }
-    let handler = organisation.org_type == OrgType::Cdsp;
+    let handler = organisation.org_type == OrgType::Cdsp
+        && organisation.id == rules.data().cdsp_organisation_id;
     if !handler && !rules.may_use_cms(organisation.org_type) {
         return deny(
             Rule::OrganisationTypeNotAllowed,
@@ -479,16 +491,13 @@ fn decide_with(
     }
     let permission = request.permission();
     if !granted(rules, user, permission) {
-        let roles: Vec<String> = user
-            .roles
-            .iter()
-            .map(|r| format!("{r:?}").to_lowercase())
-            .collect();
+        let roles: Vec<String> = user.roles.iter().map(published).collect();
         return deny(
             Rule::NoGrant,
             format!(
-                "no grant gives roles [{}] `{permission:?}`",
-                roles.join(", ")
+                "no grant gives roles [{}] the permission `{}`",
+                roles.join(", "),
+                published(&permission)
             ),
         );
     }

@@ -364,10 +364,6 @@ impl Sink for ContactSink<'_, '_, '_> {
     }
 }
 
-fn text(v: &Option<Vec<u8>>) -> Option<String> {
-    v.as_deref().map(|b| display_bytes(b, 60))
-}
-
 impl ContactSink<'_, '_, '_> {
     fn contact(&mut self, unit: &Unit<'_>) -> Result<()> {
         let rules = self.response.rules;
@@ -395,8 +391,8 @@ impl ContactSink<'_, '_, '_> {
                 Some(rules.data().lifecycle.initial_status.clone()),
             )
         };
-        let reference = text(&capture.reference);
-        let contact_type = text(&capture.type_code);
+        let reference = capture.reference().map(|b| display_bytes(b, 60));
+        let contact_type = capture.type_code().map(|b| display_bytes(b, 60));
         let def = self.response.def;
         let c = &def.contact;
         let target_text = target

@@ -14,15 +14,22 @@ use crate::ids::{check_mprn, MprnError};
 use crate::rules::{Organisation, RecordSpec, RuleSet, UploadSpec};
 
 /// A set of byte strings stored end to end in one buffer: about the strings' own length plus
-/// 8 bytes each, where a `HashSet<Vec<u8>>` costs 40 and more.
+/// 12 to 24 bytes each, where a `HashSet<Vec<u8>>` costs 40 and more. Each slot keeps 32 bits of
+/// the string's hash, so strings are compared only when those agree, and growing never rehashes.
 pub(crate) struct ByteSet {
     arena: Vec<u8>,
     ends: Vec<u32>,
-    /// Open addressing: 0 is empty, else an index into `ends` plus one.
-    slots: Vec<u32>,
+    /// Open addressing: 0 is empty, else the hash tag (high 32 bits) and the index into `ends`
+    /// plus one (low 32 bits).
+    slots: Vec<u64>,
     hasher: RandomState,
     /// Strings the arena could not take (past 4 GiB): kept exactly, the slow way.
     overflow: HashSet<Vec<u8>>,
+}
+
+/// The home slot of a tag in a table of `size` slots.
+fn home(tag: u32, size: usize) -> usize {
+    ((u64::from(tag) * size as u64) >> 32) as usize
 }
 
 impl ByteSet {
@@ -55,16 +62,17 @@ impl ByteSet {
         if (self.ends.len() + 1) * 8 > self.slots.len() * 7 {
             self.grow();
         }
-        let mask = self.slots.len() - 1;
-        let mut at = (self.hasher.hash_one(key) as usize) & mask;
+        let size = self.slots.len();
+        let tag = (self.hasher.hash_one(key) >> 32) as u32;
+        let mut at = home(tag, size);
         loop {
             match self.slots.get(at).copied() {
                 Some(0) | None => break,
                 Some(s) => {
-                    if self.get(s - 1) == key {
+                    if (s >> 32) as u32 == tag && self.get((s as u32).wrapping_sub(1)) == key {
                         return false;
                     }
-                    at = (at + 1) & mask;
+                    at = if at + 1 == size { 0 } else { at + 1 };
                 }
             }
         }
@@ -76,32 +84,69 @@ impl ByteSet {
         self.arena.extend_from_slice(key);
         self.ends.push(self.arena.len() as u32);
         if let Some(slot) = self.slots.get_mut(at) {
-            *slot = self.ends.len() as u32;
+            *slot = (u64::from(tag) << 32) | self.ends.len() as u64;
         }
         true
     }
 
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(1024);
-        let mut slots = vec![0u32; size];
-        let mask = size - 1;
-        for i in 0..self.ends.len() as u32 {
-            let mut at = (self.hasher.hash_one(self.get(i)) as usize) & mask;
+        let mut slots = vec![0u64; size];
+        for &s in self.slots.iter().filter(|s| **s != 0) {
+            let mut at = home((s >> 32) as u32, size);
             while slots.get(at).copied().unwrap_or(0) != 0 {
-                at = (at + 1) & mask;
+                at = if at + 1 == size { 0 } else { at + 1 };
             }
             if let Some(slot) = slots.get_mut(at) {
-                *slot = i + 1;
+                *slot = s;
             }
         }
         self.slots = slots;
     }
 }
 
+/// A keyed hash for `u64` keys: splitmix64's finaliser over `key ^ n`, with a key drawn per
+/// index. Much cheaper than SipHash for the MPRN index, and a file cannot aim at its buckets
+/// without knowing the key.
+#[derive(Clone)]
+pub(crate) struct KeyedMix(u64);
+
+impl KeyedMix {
+    fn new() -> Self {
+        KeyedMix(RandomState::new().hash_one(0x5eed_u64))
+    }
+}
+
+pub(crate) struct MixHasher(u64, u64);
+
+impl std::hash::Hasher for MixHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.1 = (self.1 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.1 ^= n;
+    }
+    fn finish(&self) -> u64 {
+        let mut x = self.1 ^ self.0;
+        x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^ (x >> 31)
+    }
+}
+
+impl BuildHasher for KeyedMix {
+    type Hasher = MixHasher;
+    fn build_hasher(&self) -> MixHasher {
+        MixHasher(self.0, 0)
+    }
+}
+
 /// The per-file indexes.
 pub(crate) struct ContactIndex {
     references: ByteSet,
-    meter_points: HashSet<u64>,
+    meter_points: HashSet<u64, KeyedMix>,
     /// MPRNs too large to pack with the type index (only with a rule set allowing 15+ digits).
     wide_meter_points: HashSet<(u64, usize)>,
 }
@@ -110,7 +155,7 @@ impl ContactIndex {
     pub(crate) fn new() -> Self {
         ContactIndex {
             references: ByteSet::new(),
-            meter_points: HashSet::new(),
+            meter_points: HashSet::with_hasher(KeyedMix::new()),
             wide_meter_points: HashSet::new(),
         }
     }
@@ -129,15 +174,46 @@ impl ContactIndex {
     }
 }
 
-/// What the batch job needs to know of a contact after its line has gone.
+/// What the batch job needs to know of a contact after its line has gone. Its buffers are
+/// reused from contact to contact.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct ContactCapture {
-    /// The customer reference, when it is a valid value of its field.
-    pub reference: Option<Vec<u8>>,
-    /// The contact type code as written (at most its field's length, printable).
-    pub type_code: Option<Vec<u8>>,
-    /// The contact type, when known and raisable.
+    reference: Vec<u8>,
+    has_reference: bool,
+    type_code: Vec<u8>,
+    has_type: bool,
+    /// The contact type, when known.
     pub type_index: Option<usize>,
+}
+
+impl ContactCapture {
+    pub(crate) fn reset(&mut self) {
+        self.has_reference = false;
+        self.has_type = false;
+        self.type_index = None;
+    }
+
+    /// The customer reference, when it is a valid value of its field.
+    pub(crate) fn reference(&self) -> Option<&[u8]> {
+        self.has_reference.then_some(self.reference.as_slice())
+    }
+
+    /// The contact type code as written, when a valid value of its field.
+    pub(crate) fn type_code(&self) -> Option<&[u8]> {
+        self.has_type.then_some(self.type_code.as_slice())
+    }
+
+    pub(crate) fn set_reference(&mut self, v: &[u8]) {
+        self.reference.clear();
+        self.reference.extend_from_slice(v);
+        self.has_reference = true;
+    }
+
+    fn set_type(&mut self, v: &[u8]) {
+        self.type_code.clear();
+        self.type_code.extend_from_slice(v);
+        self.has_type = true;
+    }
 }
 
 /// Everything the rules read besides the record itself.
@@ -180,8 +256,7 @@ impl ContactValues<'_> {
 }
 
 fn date(v: &[u8]) -> Option<NaiveDate> {
-    let s = std::str::from_utf8(v).ok()?;
-    NaiveDate::parse_from_str(s, "%Y%m%d").ok()
+    crate::format::engine::parse_date(v)
 }
 
 fn show(v: &[u8]) -> String {
@@ -192,21 +267,25 @@ fn ymd(d: NaiveDate) -> String {
     d.format("%Y%m%d").to_string()
 }
 
-/// Apply the rules that a contact record's own line decides. Returns what the batch job keeps.
+/// Apply the rules that a contact record's own line decides; `capture` keeps what the batch
+/// job needs.
 pub(crate) fn check_contact_line(
     ctx: &ContactContext<'_>,
     values: &ContactValues<'_>,
     index: &mut ContactIndex,
     emit: &mut Emit<'_>,
-) -> ContactCapture {
+    capture: &mut ContactCapture,
+) {
     let up = ctx.upload;
-    let mut capture = ContactCapture::default();
+    capture.reset();
     let type_raw = values.good(up.contact_type);
-    capture.type_code = type_raw.map(<[u8]>::to_vec);
+    if let Some(t) = type_raw {
+        capture.set_type(t);
+    }
     let known = type_raw
         .and_then(|t| std::str::from_utf8(t).ok())
         .and_then(|t| ctx.rules.contact_type(t));
-    let type_shown = type_raw.map(show).unwrap_or_default();
+    let type_shown = || type_raw.map(show).unwrap_or_default();
     let mut forbidden: &[usize] = &[];
     match (type_raw, known) {
         (None, _) => {}
@@ -216,25 +295,25 @@ pub(crate) fn check_contact_line(
             vec![("value", show(t))],
         ),
         (Some(_), Some((ti, ct))) => {
-            let name = ct.name.clone();
+            let name = || ct.name.clone();
             if ct.retired {
                 emit(
                     Check::RetiredContactType,
                     Some(up.contact_type),
-                    vec![("value", type_shown.clone()), ("name", name)],
+                    vec![("value", type_shown()), ("name", name())],
                 );
             } else if !ct.new_cms {
                 emit(
                     Check::ContactTypeNotInNewCms,
                     Some(up.contact_type),
-                    vec![("value", type_shown.clone()), ("name", name)],
+                    vec![("value", type_shown()), ("name", name())],
                 );
             } else if let Some(org) = ctx.uploader.filter(|o| !ct.raised_by.contains(&o.org_type)) {
                 emit(
                     Check::NotRaisableByOrganisation,
                     Some(up.contact_type),
                     vec![
-                        ("value", type_shown.clone()),
+                        ("value", type_shown()),
                         ("org_type", org.org_type.to_string()),
                     ],
                 );
@@ -268,7 +347,7 @@ pub(crate) fn check_contact_line(
                         Some(up.contact_type),
                         vec![
                             ("user", user.id.clone()),
-                            ("value", type_shown.clone()),
+                            ("value", type_shown()),
                             ("reason", reason),
                         ],
                     );
@@ -281,7 +360,7 @@ pub(crate) fn check_contact_line(
                         emit(
                             Check::RequiredFieldMissing,
                             Some(f),
-                            vec![("type", type_shown.clone())],
+                            vec![("type", type_shown())],
                         );
                     }
                 }
@@ -290,10 +369,7 @@ pub(crate) fn check_contact_line(
                         emit(
                             Check::FieldNotAllowed,
                             Some(f),
-                            vec![
-                                ("value", show((values.value)(f))),
-                                ("type", type_shown.clone()),
-                            ],
+                            vec![("value", show((values.value)(f))), ("type", type_shown())],
                         );
                     }
                 }
@@ -311,7 +387,7 @@ pub(crate) fn check_contact_line(
                             Some(cf),
                             vec![
                                 ("value", show(v)),
-                                ("type", type_shown.clone()),
+                                ("type", type_shown()),
                                 ("allowed", list.join(", ")),
                             ],
                         );
@@ -327,7 +403,7 @@ pub(crate) fn check_contact_line(
                             vec![
                                 ("value", ymd(d)),
                                 ("earliest", ymd(earliest)),
-                                ("type", type_shown.clone()),
+                                ("type", type_shown()),
                             ],
                         );
                     }
@@ -404,18 +480,17 @@ pub(crate) fn check_contact_line(
                 vec![("value", show(r))],
             );
         }
-        capture.reference = Some(r.to_vec());
+        capture.set_reference(r);
     }
     if let (Some(n), Some(ti), Some(mf)) = (mprn_value, capture.type_index, up.mprn) {
         if !index.meter_point_is_new(n, ti) {
             emit(
                 Check::DuplicateMeterPoint,
                 Some(mf),
-                vec![("value", show((values.value)(mf))), ("type", type_shown)],
+                vec![("value", show((values.value)(mf))), ("type", type_shown())],
             );
         }
     }
-    capture
 }
 
 /// The rule that needs the contact's children: records the type requires.
@@ -429,7 +504,7 @@ pub(crate) fn check_contact_children(
     let Some(tf) = ctx.upload.types.get(ti) else {
         return;
     };
-    let type_shown = capture.type_code.as_deref().map(show).unwrap_or_default();
+    let type_shown = || capture.type_code().map(show).unwrap_or_default();
     for &r in &tf.records {
         if child_count(r) == 0 {
             let name = ctx
@@ -440,7 +515,7 @@ pub(crate) fn check_contact_children(
             emit(
                 Check::RequiredRecordMissing,
                 None,
-                vec![("type", type_shown.clone()), ("record", name)],
+                vec![("type", type_shown()), ("record", name)],
             );
         }
     }

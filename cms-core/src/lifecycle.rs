@@ -535,7 +535,8 @@ pub enum Reason {
     UnknownContactType,
     /// The action is not allowed from this status.
     NotFromStatus,
-    /// Not allowed for this actor (the party or the role).
+    /// Not allowed for this actor: the actor is none of the parties the table names. (Roles
+    /// are access control's: [`crate::access::decide`].)
     NotForActor,
     /// A guard failed; [`Refusal::guard`] says which.
     Guard,
@@ -561,7 +562,8 @@ pub enum Guard {
     NoOpenRequest,
     /// The assignee is not of the handling organisation.
     AssigneeOutsideHandlingOrganisation,
-    /// A contact is routed to a market organisation other than the CDSP.
+    /// A contact is routed to a third party: a market organisation other than the CDSP and the
+    /// raiser.
     RouteTargetInvalid,
     /// A date passed the calendar's range.
     DateOutOfRange,
@@ -714,10 +716,14 @@ pub fn transition(
             next.assignee = Some(assignee.clone());
         }
         Action::Route { to } => {
-            if to.org_type == OrgType::Cdsp || !rules.may_use_cms(to.org_type) {
+            let cdsp = to.org_type == OrgType::Cdsp || to.id == rules.data().cdsp_organisation_id;
+            if cdsp || to.id == state.raised_by.id || !rules.may_use_cms(to.org_type) {
                 return guard(
                     Guard::RouteTargetInvalid,
-                    format!("cannot route to a `{}` organisation", to.org_type),
+                    format!(
+                        "cannot route to organisation {} (`{}`): routing goes to a third party",
+                        to.id, to.org_type
+                    ),
                 );
             }
             next.routed_party = Some(to.id);
@@ -798,7 +804,8 @@ pub fn transition(
             }
             next.rejection_code = Some(code.clone());
         }
-        Action::Cancel | Action::Close => {}
+        Action::Cancel => next.request = None,
+        Action::Close => {}
         Action::Reopen => {
             let resolved = state.resolved_at.map(london_date).unwrap_or(today);
             if cal.working_days_between(resolved, today) > i64::from(life.reopen_working_days) {

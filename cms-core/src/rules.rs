@@ -798,11 +798,12 @@ impl RuleSet {
         &self.workflows
     }
 
-    /// The workflow a contact type follows (its own, else `default`).
+    /// The workflow a contact type follows (its own, else `default`); none for an unknown type.
     pub fn workflow_for(&self, contact_type: &str) -> Option<&Workflow> {
-        let name = self
-            .contact_type(contact_type)
-            .and_then(|(_, t)| t.workflow.as_deref())
+        let (_, t) = self.contact_type(contact_type)?;
+        let name = t
+            .workflow
+            .as_deref()
             .unwrap_or(crate::lifecycle::DEFAULT_WORKFLOW);
         self.workflows.iter().find(|w| w.code == name)
     }

@@ -235,6 +235,13 @@ fn describe_byte(b: u8) -> String {
 
 /// The first character not allowed by the charset: its description.
 fn charset_problem(v: &[u8], charset: Charset) -> Option<String> {
+    // The common case first, without a branch per byte (the compiler vectorises it).
+    let all_printable = v
+        .iter()
+        .fold(true, |ok, b| ok & (b.wrapping_sub(0x20) < 0x5f));
+    if all_printable {
+        return None;
+    }
     match charset {
         Charset::PrintableAscii => v
             .iter()
@@ -809,7 +816,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                 rejected: false,
                 warned: false,
             });
-            self.capture = ContactCapture::default();
+            self.capture.reset();
         }
         self.place = if self.unit.is_some() {
             Place::InUnit
@@ -849,10 +856,13 @@ impl<'r, S: Sink> Engine<'r, S> {
                 present: fields.spans.len(),
             };
             let mut pending: Vec<(Check, Option<usize>, Params)> = Vec::new();
-            let capture =
-                contact::check_contact_line(&ctx, &values, &mut self.index, &mut |c, f, p| {
-                    pending.push((c, f, p))
-                });
+            contact::check_contact_line(
+                &ctx,
+                &values,
+                &mut self.index,
+                &mut |c, f, p| pending.push((c, f, p)),
+                &mut self.capture,
+            );
             for (check, f, params) in pending {
                 let at = f.and_then(|i| {
                     let start = fields.spans.get(i).map_or(0, |s| s.start as u64);
@@ -860,7 +870,6 @@ impl<'r, S: Sink> Engine<'r, S> {
                 });
                 self.emit(check, Some(&rec.record_type), at, params);
             }
-            self.capture = capture;
             self.fields = fields;
             self.ok = ok;
         }
@@ -891,7 +900,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                 vec![("value", show(v))],
             );
         }
-        self.capture.reference = Some(v.to_vec());
+        self.capture.set_reference(v);
     }
 
     /// Field count, quoting, and every field's own checks; fills `self.ok`.
@@ -1157,12 +1166,8 @@ impl<'r, S: Sink> Engine<'r, S> {
                 creation_date: self.creation_date,
                 user: self.opts.user.as_ref(),
             };
-            let counts: Vec<u64> = self
-                .stack
-                .last()
-                .map(|f| f.counts.clone())
-                .unwrap_or_default();
-            let count = |i: usize| counts.get(i).copied().unwrap_or(0);
+            let root = self.stack.last();
+            let count = |i: usize| root.and_then(|f| f.counts.get(i)).copied().unwrap_or(0);
             let mut pending = Vec::new();
             contact::check_contact_children(&ctx, &self.capture, &count, &mut |c, _, p| {
                 pending.push((c, p))

@@ -42,84 +42,93 @@ impl Fields {
 }
 
 /// Split `line` into `out`, keeping at most `max` fields.
+///
+/// One pass: the positions of every comma and double quote come from one vectorised search
+/// (`memchr2`), and a small state machine turns them into fields.
 pub fn split(line: &[u8], max: usize, out: &mut Fields) {
     out.spans.clear();
     out.unbalanced = false;
     out.overflow = false;
     let len = line.len();
-    let mut pos = 0;
-    loop {
-        if out.spans.len() >= max {
-            out.overflow = true;
-            let rest = line.get(pos..).unwrap_or_default();
-            out.total = out.spans.len() + 1 + memchr::memchr_iter(b',', rest).count();
-            return;
+    let max = max.max(1);
+    // Where the current field starts; whether it is quoted (and where its value starts);
+    // whether a quote stands inside it; whether the last quote closed a quoted field, so the
+    // next delimiter must be the comma that ends it.
+    let mut start = 0usize;
+    let mut quoted: Option<usize> = None;
+    let mut inner = false;
+    let mut closed = false;
+    let events = memchr::memchr2_iter(b',', b'"', line);
+    for p in events {
+        let c = line.get(p).copied().unwrap_or(b',');
+        if closed {
+            // The comma right after a closing quote.
+            closed = false;
+            start = p + 1;
+            inner = false;
+            continue;
         }
-        if line.get(pos) == Some(&b'"') {
-            let start = pos + 1;
-            let mut from = start;
-            let mut inner = false;
-            loop {
-                let found = line
-                    .get(from..)
-                    .and_then(|rest| memchr::memchr(b'"', rest))
-                    .map(|i| from + i);
-                match found {
-                    None => {
-                        out.spans.push(Span {
-                            start,
-                            end: len,
-                            quoted: true,
-                            inner_quote: inner,
-                        });
-                        out.unbalanced = true;
+        match (quoted, c) {
+            (None, b'"') if p == start => quoted = Some(p + 1),
+            (None, b'"') => inner = true,
+            (None, _) => {
+                out.spans.push(Span {
+                    start,
+                    end: p,
+                    quoted: false,
+                    inner_quote: inner,
+                });
+                start = p + 1;
+                inner = false;
+            }
+            (Some(_), b',') => {}
+            (Some(from), _) => {
+                if p + 1 == len || line.get(p + 1) == Some(&b',') {
+                    out.spans.push(Span {
+                        start: from,
+                        end: p,
+                        quoted: true,
+                        inner_quote: inner,
+                    });
+                    quoted = None;
+                    if p + 1 == len {
                         out.total = out.spans.len();
                         return;
                     }
-                    Some(q) if q + 1 == len => {
-                        out.spans.push(Span {
-                            start,
-                            end: q,
-                            quoted: true,
-                            inner_quote: inner,
-                        });
-                        out.total = out.spans.len();
-                        return;
-                    }
-                    Some(q) if line.get(q + 1) == Some(&b',') => {
-                        out.spans.push(Span {
-                            start,
-                            end: q,
-                            quoted: true,
-                            inner_quote: inner,
-                        });
-                        pos = q + 2;
-                        break;
-                    }
-                    Some(q) => {
-                        inner = true;
-                        from = q + 1;
-                    }
+                    closed = true;
+                } else {
+                    inner = true;
                 }
             }
-        } else {
-            let rest = line.get(pos..).unwrap_or_default();
-            let end = memchr::memchr(b',', rest).map_or(len, |i| pos + i);
-            let value = line.get(pos..end).unwrap_or_default();
-            let inner = memchr::memchr(b'"', value).is_some();
-            out.spans.push(Span {
-                start: pos,
-                end,
-                quoted: false,
-                inner_quote: inner,
-            });
-            if end >= len {
-                out.total = out.spans.len();
+        }
+        if out.spans.len() >= max && (quoted.is_none() || closed) {
+            let rest = line.get(p + 1..).unwrap_or_default();
+            let more = memchr::memchr_iter(b',', rest).count() + usize::from(!closed);
+            if more > 0 {
+                out.overflow = true;
+                out.total = out.spans.len() + more;
                 return;
             }
-            pos = end + 1;
         }
     }
+    match quoted {
+        Some(from) => {
+            out.spans.push(Span {
+                start: from,
+                end: len,
+                quoted: true,
+                inner_quote: inner,
+            });
+            out.unbalanced = true;
+        }
+        None => out.spans.push(Span {
+            start,
+            end: len,
+            quoted: false,
+            inner_quote: inner,
+        }),
+    }
+    out.total = out.spans.len();
 }
 
 #[cfg(test)]
