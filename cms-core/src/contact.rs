@@ -22,9 +22,40 @@ pub(crate) struct ByteSet {
     /// Open addressing: 0 is empty, else the hash tag (high 32 bits) and the index into `ends`
     /// plus one (low 32 bits).
     slots: Vec<u64>,
-    hasher: RandomState,
+    hasher: BytesHash,
     /// Strings the arena could not take (past 4 GiB): kept exactly, the slow way.
     overflow: HashSet<Vec<u8>>,
+}
+
+/// A keyed hash of short byte strings: eight bytes at a time, each folded in with a 64×64→128
+/// multiply (the construction of foldhash and wyhash). Keys are drawn per index, so a file
+/// cannot aim at the table's slots.
+struct BytesHash(u64, u64);
+
+const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
+
+fn fold(a: u64, b: u64) -> u64 {
+    let m = u128::from(a) * u128::from(b);
+    (m as u64) ^ ((m >> 64) as u64)
+}
+
+impl BytesHash {
+    fn new() -> Self {
+        let s = RandomState::new();
+        BytesHash(s.hash_one(1u64) | 1, s.hash_one(2u64) | 1)
+    }
+
+    fn hash(&self, bytes: &[u8]) -> u64 {
+        let mut h = self.0 ^ (bytes.len() as u64).wrapping_mul(MIX);
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            for (w, b) in word.iter_mut().zip(chunk) {
+                *w = *b;
+            }
+            h = fold(h ^ u64::from_le_bytes(word), self.1 ^ MIX);
+        }
+        fold(h, self.1)
+    }
 }
 
 /// The home slot of a tag in a table of `size` slots.
@@ -38,7 +69,7 @@ impl ByteSet {
             arena: Vec::new(),
             ends: Vec::new(),
             slots: Vec::new(),
-            hasher: RandomState::new(),
+            hasher: BytesHash::new(),
             overflow: HashSet::new(),
         }
     }
@@ -63,7 +94,7 @@ impl ByteSet {
             self.grow();
         }
         let size = self.slots.len();
-        let tag = (self.hasher.hash_one(key) >> 32) as u32;
+        let tag = (self.hasher.hash(key) >> 32) as u32;
         let mut at = home(tag, size);
         loop {
             match self.slots.get(at).copied() {
@@ -282,9 +313,22 @@ pub(crate) fn check_contact_line(
     if let Some(t) = type_raw {
         capture.set_type(t);
     }
-    let known = type_raw
-        .and_then(|t| std::str::from_utf8(t).ok())
-        .and_then(|t| ctx.rules.contact_type(t));
+    let known = type_raw.and_then(|t| ctx.rules.contact_type_by_bytes(t));
+    // Each date once: the rules below read them several times.
+    let effective = up
+        .effective_date
+        .and_then(|f| values.good(f))
+        .and_then(date);
+    let end = up.end_date.and_then(|f| values.good(f)).and_then(date);
+    let date_of = |f: usize| {
+        if Some(f) == up.effective_date {
+            effective
+        } else if Some(f) == up.end_date {
+            end
+        } else {
+            values.good(f).and_then(date)
+        }
+    };
     let type_shown = || type_raw.map(show).unwrap_or_default();
     let mut forbidden: &[usize] = &[];
     match (type_raw, known) {
@@ -395,7 +439,7 @@ pub(crate) fn check_contact_line(
                 }
             }
             if let (Some(earliest), Some(ef)) = (ct.earliest_effective_date, up.effective_date) {
-                if let Some(d) = values.good(ef).and_then(date) {
+                if let Some(d) = date_of(ef) {
                     if d < earliest {
                         emit(
                             Check::DateBeforeEarliest,
@@ -444,12 +488,8 @@ pub(crate) fn check_contact_line(
             }
         }
     }
-    let effective = up
-        .effective_date
-        .and_then(|f| values.good(f))
-        .and_then(date);
     if let (Some(eff), Some(ef)) = (effective, up.end_date) {
-        if let Some(end) = values.good(ef).and_then(date) {
+        if let Some(end) = end {
             if end < eff {
                 emit(
                     Check::EndBeforeEffective,
@@ -461,7 +501,7 @@ pub(crate) fn check_contact_line(
     }
     if let Some(created) = ctx.creation_date {
         for &f in &up.date_fields {
-            if let Some(d) = values.good(f).and_then(date) {
+            if let Some(d) = date_of(f) {
                 if d > created {
                     emit(
                         Check::DateAfterCreation,

@@ -624,9 +624,10 @@ pub struct Format {
 impl Format {
     /// The index of a record by type.
     pub fn record_index(&self, record_type: &[u8]) -> Option<usize> {
+        let tag = pack8(record_type)?;
         self.records
             .iter()
-            .position(|r| r.record_type.as_bytes() == record_type)
+            .position(|r| pack8(r.record_type.as_bytes()) == Some(tag))
     }
 }
 
@@ -662,6 +663,26 @@ pub struct RuleSet {
     contact_index: HashMap<String, usize>,
     calendar: Calendar,
     workflows: Vec<Workflow>,
+    contact_tags: Vec<u64>,
+}
+
+/// Up to eight bytes as one number, for comparing short codes without a call to `memcmp`
+/// (the length goes in the top byte, so `A` and `A\0` differ).
+#[inline]
+pub(crate) fn pack8(bytes: &[u8]) -> Option<u64> {
+    if bytes.len() > 7 {
+        return (bytes.len() == 8).then(|| {
+            let mut w = [0u8; 8];
+            w.iter_mut().zip(bytes).for_each(|(w, b)| *w = *b);
+            u64::from_le_bytes(w) ^ 0x8000_0000_0000_0000
+        });
+    }
+    let mut w = [0u8; 8];
+    w.iter_mut().zip(bytes).for_each(|(w, b)| *w = *b);
+    if let Some(last) = w.last_mut() {
+        *last = bytes.len() as u8;
+    }
+    Some(u64::from_le_bytes(w))
 }
 
 static EMBEDDED: OnceLock<std::result::Result<Arc<RuleSet>, String>> = OnceLock::new();
@@ -777,6 +798,14 @@ impl RuleSet {
     /// Contact types.
     pub fn contact_types(&self) -> &[ContactTypeDef] {
         &self.data.contact_types
+    }
+
+    /// A contact type by code, with its index.
+    /// A contact type by its code's bytes (as read from a file), with its index.
+    pub fn contact_type_by_bytes(&self, code: &[u8]) -> Option<(usize, &ContactTypeDef)> {
+        let tag = pack8(code)?;
+        let i = self.contact_tags.iter().position(|t| *t == tag)?;
+        self.data.contact_types.get(i).map(|t| (i, t))
     }
 
     /// A contact type by code, with its index.
@@ -927,7 +956,13 @@ impl Compiler<'_> {
             .map(|(i, t)| (t.code.clone(), i))
             .collect();
         let calendar = Calendar::new(&data.calendar);
+        let contact_tags = data
+            .contact_types
+            .iter()
+            .map(|t| pack8(t.code.as_bytes()).unwrap_or(u64::MAX))
+            .collect();
         Ok(RuleSet {
+            contact_tags,
             workflows,
             origin: self.origin.to_string(),
             envelope,

@@ -516,8 +516,11 @@ impl<'r, S: Sink> Engine<'r, S> {
         split(bytes, self.opts.max_fields, &mut self.fields);
         let rt = self.fields.value(bytes, 0);
         let envelope = self.rules.envelope();
-        let is_header = rt == envelope.header.record_type.as_bytes();
-        let is_trailer = rt == envelope.trailer.record_type.as_bytes();
+        let tag = crate::rules::pack8(rt);
+        let is_header =
+            tag.is_some() && tag == crate::rules::pack8(envelope.header.record_type.as_bytes());
+        let is_trailer =
+            tag.is_some() && tag == crate::rules::pack8(envelope.trailer.record_type.as_bytes());
         match self.phase {
             Phase::Start => {
                 self.start_file();
