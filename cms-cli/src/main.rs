@@ -11,8 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use cms_core::batch::{process_path, BatchOptions, ContactResult};
 use cms_core::calendar::{london_date, utc_to_london};
 use cms_core::crn::CrnGenerator;
+use cms_core::door::ReportOut;
 use cms_core::format::{validate_path, ValidateOptions, DEFAULT_MAX_FINDINGS};
-use cms_core::{Error, OrgType, Organisation, Report, RuleSet};
+use cms_core::{Error, OrgType, Organisation, RuleSet};
 use serde_json::json;
 
 #[derive(Parser)]
@@ -247,7 +248,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 all_accepted &= report.accepted();
                 match output {
                     Output::Json => writeln!(out, "{}", report.to_json()).map_err(out_err)?,
-                    Output::Human => print_human(&mut out, &report).map_err(out_err)?,
+                    Output::Human => {
+                        write!(out, "{}", ReportOut::from(&report).human()).map_err(out_err)?
+                    }
                 }
             }
             ExitCode::from(if all_accepted { 0 } else { 1 })
@@ -474,40 +477,4 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     };
     out.flush().map_err(out_err)?;
     Ok(code)
-}
-
-/// `file:line: field: severity[code]: message`, then one summary line.
-fn print_human(out: &mut impl Write, report: &Report) -> io::Result<()> {
-    let file = report.file.as_deref().unwrap_or("-");
-    for f in report.findings() {
-        let mut place = file.to_string();
-        if let Some(l) = f.line {
-            place.push_str(&format!(":{l}"));
-        }
-        if let Some(field) = &f.field {
-            place.push_str(&format!(": {field}"));
-        }
-        writeln!(
-            out,
-            "{place}: {}[{}]: {}",
-            f.severity,
-            report.code(f),
-            report.message(f)
-        )?;
-    }
-    let verdict = if report.accepted() {
-        "accepted"
-    } else {
-        "rejected"
-    };
-    writeln!(
-        out,
-        "{file}: {verdict}: {} records, {} errors, {} warnings (format {}, rules {} {})",
-        report.records,
-        report.errors,
-        report.warnings,
-        report.format.as_deref().unwrap_or("unknown"),
-        report.rules().name(),
-        report.rules().version()
-    )
 }
