@@ -228,8 +228,12 @@ impl ContactType {
 
     /// Allowed supply point classes; None means any.
     #[getter]
-    fn classes(&self) -> Option<Vec<u8>> {
-        self.0.classes.clone()
+    fn classes(&self) -> Option<Vec<u32>> {
+        // As ints (a `Vec<u8>` would become `bytes`).
+        self.0
+            .classes
+            .as_ref()
+            .map(|c| c.iter().map(|&x| u32::from(x)).collect())
     }
 
     /// The earliest EFFECTIVE_DATE allowed.

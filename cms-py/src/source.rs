@@ -95,18 +95,15 @@ impl Read for PyReader {
                 .bind(py)
                 .call_method1("read", (buf.len(),))
                 .map_err(py_to_io)?;
+            let owned;
             let bytes: &[u8] = if let Ok(b) = chunk.cast::<PyBytes>() {
                 b.as_bytes()
             } else if chunk.is_none() {
                 // A non-blocking file with nothing to read yet.
                 return Err(io::Error::from(io::ErrorKind::WouldBlock));
             } else if let Ok(b) = chunk.cast::<PyByteArray>() {
-                let v = b.to_vec();
-                let n = v.len().min(buf.len());
-                if let (Some(dst), Some(src)) = (buf.get_mut(..n), v.get(..n)) {
-                    dst.copy_from_slice(src);
-                }
-                return Ok(n);
+                owned = b.to_vec();
+                &owned
             } else {
                 let kind = chunk
                     .get_type()
@@ -118,10 +115,14 @@ impl Read for PyReader {
                      (open the file in binary mode, 'rb')"
                 ))));
             };
-            let n = bytes.len().min(buf.len());
-            if let (Some(dst), Some(src)) = (buf.get_mut(..n), bytes.get(..n)) {
-                dst.copy_from_slice(src);
-            }
+            let n = bytes.len();
+            let Some(dst) = buf.get_mut(..n) else {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("the file object's read({}) returned {n} bytes", buf.len()),
+                ));
+            };
+            dst.copy_from_slice(bytes);
             Ok(n)
         })
     }
