@@ -1,0 +1,11 @@
+//! The UniFFI bindings generator, pinned to the UniFFI version cms-ffi is built with.
+//!
+//! ```sh
+//! cargo build --release -p cms-ffi
+//! target/release/uniffi-bindgen generate --language kotlin --out-dir out --crate cms_ffi \
+//!     target/release/libcms_ffi.so
+//! ```
+
+fn main() {
+    uniffi::uniffi_bindgen_main();
+}
