@@ -3,7 +3,8 @@
 # formatting, lints, every test (unit, property, conformance, doc, CLI), benches compiled (not run),
 # the README's main-job command on the example upload with a release build, and the Python
 # package: its wheel built and installed, pytest (the conformance corpus through Python, the API,
-# the README's Python examples), mypy's stubtest against the built module.
+# the README's Python examples), mypy's stubtest against the built module; and the Kotlin
+# bindings: mvn test in cms-ffi/kotlin (the conformance corpora through Kotlin on the JVM).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,4 +34,6 @@ export MYPY_CACHE_DIR="$wheels"
 "$python" -m mypy.stubtest cms
 "$python" -m mypy --strict cms-py/python/cms
 rm -rf "$wheels"
+echo "== Kotlin bindings (cms-ffi release build, bindings generated, mvn test: conformance corpus, errors, API, example)"
+mvn -B -ntp -f cms-ffi/kotlin/pom.xml test
 echo "all checks passed"
