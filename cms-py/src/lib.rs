@@ -19,9 +19,12 @@
 //! | `calendar.rs` | `Calendar`, `Holiday`, `london_date()`, ...          | `calendar`         |
 //! | `errors.rs`   | `CmsError` and its subclasses                       | `Error`            |
 //!
-//! The lifecycle and access-control API (cms-core issue 3) goes in `lifecycle.rs` and
-//! `access.rs` the same way: a frozen `#[pyclass]` over the core type, registered in
-//! [`_cms`] below, stubbed in `python/cms/_cms.pyi` and re-exported in `__init__.py`.
+//! Of the lifecycle and access-control API (cms-core's `lifecycle` and `access`), only the
+//! uploading user and time (`validate`/`process`), `service_status()` and the workflows'
+//! Mermaid diagrams are here. The rest (contact states, transitions, history replay, decisions,
+//! visibility, search) goes in `lifecycle.rs` and `access.rs` the same way: a frozen
+//! `#[pyclass]` over each core type (or its serde form as Python data), registered in [`_cms`]
+//! below, stubbed in `python/cms/_cms.pyi` and re-exported in `__init__.py`.
 
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -46,6 +49,7 @@ fn _cms(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
 
     m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
+    m.add_function(wrap_pyfunction!(validate::service_status, m)?)?;
     m.add_class::<report::Report>()?;
     m.add_class::<report::Finding>()?;
 

@@ -137,6 +137,26 @@ impl RuleSet {
         (m.min_digits, m.max_digits)
     }
 
+    /// The codes of the lifecycle workflows (contact types name theirs; `default` otherwise).
+    #[getter]
+    fn workflows(&self) -> Vec<String> {
+        self.0.workflows().iter().map(|w| w.code.clone()).collect()
+    }
+
+    /// A lifecycle workflow as a Mermaid state diagram (as `cms lifecycle --mermaid`), or None
+    /// when the rule set has no workflow of that code.
+    #[pyo3(signature = (workflow = "default"))]
+    fn lifecycle_mermaid(&self, py: Python<'_>, workflow: &str) -> PyResult<Option<String>> {
+        guard(py, || {
+            Ok(self
+                .0
+                .workflows()
+                .iter()
+                .find(|w| w.code == workflow)
+                .map(|w| cms_core::lifecycle::mermaid(&self.0, w)))
+        })
+    }
+
     /// The rule set as a rule file (pretty JSON): a starting point for your own.
     fn to_json(&self) -> String {
         self.0.to_json()

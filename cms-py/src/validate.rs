@@ -4,7 +4,7 @@ use cms_core::format::{self, ValidateOptions};
 use cms_core::Organisation;
 use pyo3::prelude::*;
 
-use crate::convert::{rules_arg, serde_arg, utc_arg};
+use crate::convert::{json_to_py, rules_arg, serde_arg, utc_arg};
 use crate::errors::{argument_error, guard, IntoPy};
 use crate::report::Report;
 use crate::rules::org_type as parse_org_type;
@@ -55,6 +55,26 @@ pub(crate) fn access(
         opts.outages = list;
     }
     Ok(())
+}
+
+/// Whether the service is open at a UTC time: `{"available", "may_be_unavailable", "reason",
+/// "rule"}` from the rule set's service hours, maintenance windows and the declared outages.
+#[pyfunction]
+#[pyo3(signature = (at, outages = None, rules = None))]
+pub(crate) fn service_status<'py>(
+    py: Python<'py>,
+    at: &Bound<'py, PyAny>,
+    outages: Option<&Bound<'py, PyAny>>,
+    rules: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let rules = rules_arg(py, rules)?;
+    let mut opts = ValidateOptions::default();
+    access(py, &mut opts, None, Some(at), outages)?;
+    let now = opts.at.unwrap_or_default();
+    let status = guard(py, || {
+        Ok(cms_core::access::service_status(&rules, now, &opts.outages))
+    })?;
+    json_to_py(py, &serde_json::to_string(&status).unwrap_or_default())
 }
 
 /// Limits: a value given replaces cms-core's default.

@@ -205,3 +205,18 @@ def test_london_time() -> None:
     assert cms.london_date(winter) == D(2026, 12, 1)
     with pytest.raises(TypeError):
         cms.london_date(D(2026, 1, 1))  # type: ignore[arg-type]
+
+
+def test_service_status_and_workflows(rules: cms.RuleSet) -> None:
+    open_ = cms.service_status("2026-12-03T10:00:00")
+    assert open_["available"] is True and open_["rule"] is None
+    evening = cms.service_status(datetime.datetime(2026, 12, 3, 19, 0))
+    assert evening["available"] is False and evening["reason"]
+    down = cms.service_status(
+        "2026-12-03T10:00:00", outages=[{"from": "2026-12-03T09:00:00", "to": "2026-12-03T11:00:00"}]
+    )
+    assert down["available"] is False and down["rule"] == "outage"
+    assert "default" in rules.workflows
+    diagram = rules.lifecycle_mermaid()
+    assert diagram is not None and diagram.startswith("stateDiagram")
+    assert rules.lifecycle_mermaid("no-such-workflow") is None

@@ -44,6 +44,7 @@ from ._cms import (
     london_offset_seconds,
     mprn_check_digits,
     process,
+    service_status,
     utc_to_london,
     validate,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "london_offset_seconds",
     "mprn_check_digits",
     "process",
+    "service_status",
     "utc_to_london",
     "validate",
 ]

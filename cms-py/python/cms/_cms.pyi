@@ -65,6 +65,7 @@ __all__ = [
     "london_offset_seconds",
     "mprn_check_digits",
     "process",
+    "service_status",
     "utc_to_london",
     "validate",
 ]
@@ -181,6 +182,12 @@ def validate(
     at: _Time = None,
     outages: Optional[Iterable[Mapping[str, _Time]]] = None,
 ) -> Report: ...
+
+def service_status(
+    at: Union[datetime.datetime, str],
+    outages: Optional[Iterable[Mapping[str, _Time]]] = None,
+    rules: _Rules = None,
+) -> dict[str, Any]: ...
 
 # The batch job.
 
@@ -376,6 +383,9 @@ class RuleSet:
     def crn_scheme(self) -> CrnScheme: ...
     @property
     def mprn_digits(self) -> Tuple[int, int]: ...
+    @property
+    def workflows(self) -> List[str]: ...
+    def lifecycle_mermaid(self, workflow: str = "default") -> Optional[str]: ...
     def to_json(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
     def __reduce__(self) -> Tuple[Any, ...]: ...
