@@ -26,8 +26,9 @@
 //!
 //! ## Generating the bindings
 //! ```sh
-//! cargo build --release -p cms-ffi
-//! target/release/uniffi-bindgen generate --language kotlin --out-dir out --crate cms_ffi \
+//! cargo build --release -p cms-ffi --lib
+//! cargo build -p cms-ffi --features bindgen --bin uniffi-bindgen
+//! target/debug/uniffi-bindgen generate --language kotlin --out-dir out --crate cms_ffi \
 //!     --metadata-no-deps target/release/libcms_ffi.so
 //! ```
 //! `cms-ffi/kotlin/` is a Maven project that does all of this and runs the Kotlin tests.
