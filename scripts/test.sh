@@ -15,7 +15,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== tests"
 cargo test --workspace --locked
 echo "== benches compile"
-cargo bench --workspace --locked --no-run
+cargo bench -p cms-benches --locked --no-run
 echo "== main job (release build)"
 cargo build --release --locked -p cms-cli
 out=$(mktemp -d)
