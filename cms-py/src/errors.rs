@@ -7,6 +7,7 @@
 //!     ├── ArgumentError        cms_core::Error::Argument (also a ValueError)
 //!     ├── CrnError             cms_core::Error::Crn and cms_core::crn::CrnError
 //!     ├── MprnError            cms_core::ids::MprnError (also a ValueError)
+//!     ├── ReplayError          cms_core::lifecycle::ReplayError (index, problem; also a ValueError)
 //!     └── InternalError        a Rust panic (never a BaseException that `except Exception` misses)
 //! OSError and its subclasses   cms_core::Error::Io, by errno / io::ErrorKind
 //! ```
@@ -37,6 +38,7 @@ pub(crate) struct Classes {
     pub argument_error: Py<PyType>,
     pub crn_error: Py<PyType>,
     pub mprn_error: Py<PyType>,
+    pub replay_error: Py<PyType>,
     pub internal_error: Py<PyType>,
 }
 
@@ -96,6 +98,13 @@ fn make_classes(py: Python<'_>) -> PyResult<Classes> {
             &[&base, &value_error],
             "A value is not a valid MPRN (Meter Point Reference Number).",
         )?,
+        replay_error: make_class(
+            py,
+            "ReplayError",
+            &[&base, &value_error],
+            "A contact's history could not be replayed. Attributes: index (0-based, of the \
+             first bad event) and problem (what is wrong with it).",
+        )?,
         internal_error: make_class(
             py,
             "InternalError",
@@ -120,6 +129,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ArgumentError", c.argument_error.bind(py))?;
     m.add("CrnError", c.crn_error.bind(py))?;
     m.add("MprnError", c.mprn_error.bind(py))?;
+    m.add("ReplayError", c.replay_error.bind(py))?;
     m.add("InternalError", c.internal_error.bind(py))?;
     Ok(())
 }
@@ -168,6 +178,20 @@ pub(crate) fn crn_error(py: Python<'_>, e: cms_core::crn::CrnError) -> PyErr {
 /// An `MprnError`.
 pub(crate) fn mprn_error(py: Python<'_>, e: cms_core::ids::MprnError) -> PyErr {
     raise(py, |c| &c.mprn_error, e.to_string(), &[])
+}
+
+/// A `ReplayError`, with the bad event's `index` and the `problem`.
+pub(crate) fn replay_error(py: Python<'_>, e: &cms_core::lifecycle::ReplayError) -> PyErr {
+    let err = raise(
+        py,
+        |c| &c.replay_error,
+        e.to_string(),
+        &[("problem", &e.message)],
+    );
+    match err.value(py).setattr("index", e.index) {
+        Ok(()) => err,
+        Err(other) => other,
+    }
 }
 
 /// `cms_core::Error` as a Python exception.

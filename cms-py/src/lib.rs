@@ -17,24 +17,27 @@
 //! | `crn.rs`      | `CrnScheme`, `CrnGenerator`, `crn_check_digits()`   | `crn`              |
 //! | `ids.rs`      | `check_mprn()`, `is_valid_mprn()`, `is_ldz()`, ...  | `ids`              |
 //! | `calendar.rs` | `Calendar`, `Holiday`, `london_date()`, ...          | `calendar`         |
-//! | `errors.rs`   | `CmsError` and its subclasses                       | `Error`            |
+//! | `lifecycle.rs`| `ContactState`, `Event`, `Refusal`, `transition()`, `replay()`, ... | `lifecycle` |
+//! | `access.rs`   | `User`, `OrganisationRecord`, `Decision`, `decide()`, `search()`, ... | `access` |
+//! | `errors.rs`   | `CmsError` and its subclasses                       | `Error`, `lifecycle::ReplayError` |
 //!
-//! Of the lifecycle and access-control API (cms-core's `lifecycle` and `access`), only the
-//! uploading user and time (`validate`/`process`), `service_status()` and the workflows'
-//! Mermaid diagrams are here. The rest (contact states, transitions, history replay, decisions,
-//! visibility, search) goes in `lifecycle.rs` and `access.rs` the same way: a frozen
-//! `#[pyclass]` over each core type (or its serde form as Python data), registered in [`_cms`]
-//! below, stubbed in `python/cms/_cms.pyi` and re-exported in `__init__.py`.
+//! `validate.rs` also has `service_status()`, and `rules.rs` the workflows' Mermaid diagrams
+//! (`RuleSet.lifecycle_mermaid()`). The lifecycle and access values are frozen `#[pyclass]`es
+//! over the core's types; every function also takes them as their serde form, the dicts of
+//! `conformance/lifecycle_cases.json` ([`convert::py_to_json`]). A refused transition is a
+//! value (`Refusal`), as in the core; an invalid history raises `ReplayError`.
 
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+mod access;
 mod batch;
 mod calendar;
 mod convert;
 mod crn;
 mod errors;
 mod ids;
+mod lifecycle;
 mod report;
 mod rules;
 mod source;
@@ -81,6 +84,29 @@ fn _cms(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(calendar::london_date, m)?)?;
     m.add_function(wrap_pyfunction!(calendar::utc_to_london, m)?)?;
     m.add_function(wrap_pyfunction!(calendar::london_offset_seconds, m)?)?;
+
+    m.add_class::<lifecycle::ContactState>()?;
+    m.add_class::<lifecycle::Event>()?;
+    m.add_class::<lifecycle::Transitioned>()?;
+    m.add_class::<lifecycle::Refusal>()?;
+    m.add_class::<lifecycle::TransitionDef>()?;
+    m.add_function(wrap_pyfunction!(lifecycle::transition, m)?)?;
+    m.add_function(wrap_pyfunction!(lifecycle::allowed, m)?)?;
+    m.add_function(wrap_pyfunction!(lifecycle::parties, m)?)?;
+    m.add_function(wrap_pyfunction!(lifecycle::replay, m)?)?;
+    m.add_function(wrap_pyfunction!(lifecycle::is_breached, m)?)?;
+    m.add_function(wrap_pyfunction!(lifecycle::effective_target, m)?)?;
+    m.add_function(wrap_pyfunction!(lifecycle::working_days_remaining, m)?)?;
+
+    m.add_class::<access::User>()?;
+    m.add_class::<access::OrganisationRecord>()?;
+    m.add_class::<access::Outage>()?;
+    m.add_class::<access::Query>()?;
+    m.add_class::<access::Decision>()?;
+    m.add_function(wrap_pyfunction!(access::decide, m)?)?;
+    m.add_function(wrap_pyfunction!(access::decide_without_time, m)?)?;
+    m.add_function(wrap_pyfunction!(access::is_visible, m)?)?;
+    m.add_function(wrap_pyfunction!(access::search, m)?)?;
 
     m.add(
         "DEFAULT_MAX_FINDINGS",

@@ -4,7 +4,8 @@ use cms_core::format::{self, ValidateOptions};
 use cms_core::Organisation;
 use pyo3::prelude::*;
 
-use crate::convert::{json_to_py, rules_arg, serde_arg, utc_arg};
+use crate::access::{outages_arg, user_arg};
+use crate::convert::{json_to_py, rules_arg, utc_arg};
 use crate::errors::{argument_error, guard, IntoPy};
 use crate::report::Report;
 use crate::rules::org_type as parse_org_type;
@@ -29,8 +30,8 @@ pub(crate) fn uploader(
     }
 }
 
-/// The access options: the uploading user (a user record as Python data), the upload's time
-/// (UTC) and declared outages (a list of `{"from": ..., "to": ...}`).
+/// The access options: the uploading user (a `User` or its dict), the upload's time (UTC) and
+/// declared outages (`Outage`s or `{"from": ..., "to": ...}` dicts).
 pub(crate) fn access(
     py: Python<'_>,
     opts: &mut ValidateOptions,
@@ -39,21 +40,12 @@ pub(crate) fn access(
     outages: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     if let Some(u) = user.filter(|u| !u.is_none()) {
-        opts.user = Some(serde_arg(py, "user", u)?);
+        opts.user = Some(user_arg(py, "user", u)?);
     }
     if let Some(t) = at.filter(|t| !t.is_none()) {
         opts.at = Some(utc_arg(py, "at", t)?);
     }
-    if let Some(o) = outages.filter(|o| !o.is_none()) {
-        let mut list = Vec::new();
-        for item in o.try_iter()? {
-            let item = item?;
-            let from = utc_arg(py, "an outage's from", &item.get_item("from")?)?;
-            let to = utc_arg(py, "an outage's to", &item.get_item("to")?)?;
-            list.push(cms_core::access::Outage { from, to });
-        }
-        opts.outages = list;
-    }
+    opts.outages = outages_arg(py, outages)?;
     Ok(())
 }
 

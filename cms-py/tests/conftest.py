@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
+from typing import Any, Dict, List, Optional
 
 import pytest
 
@@ -11,6 +13,18 @@ import cms
 REPO = pathlib.Path(__file__).resolve().parents[2]
 CORPUS = REPO / "conformance"
 EXAMPLES = REPO / "examples" / "data"
+
+
+def lifecycle_cases(kind: Optional[str] = None) -> List[Dict[str, Any]]:
+    """The lifecycle and access corpus, conformance/lifecycle_cases.json (its form is in
+    conformance/README.md): every case, or those of one kind (`transition`, `decide`)."""
+    path = CORPUS / "lifecycle_cases.json"
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8") as f:
+        cases: List[Dict[str, Any]] = json.load(f)
+    return [c for c in cases if kind is None or c["kind"] == kind]
+
 
 # An upload with one contact whose MPRN fails its check digits (as in cms-core's crate docs).
 BAD_MPRN_UPLOAD = (
