@@ -9,19 +9,117 @@ use std::hash::BuildHasher;
 use chrono::NaiveDate;
 
 use crate::access::{decide_without_time, OrganisationRecord, Request, Rule, User};
+use crate::bytes::{le_u64, load_le};
 use crate::finding::{display_bytes, Check};
 use crate::ids::{check_mprn, MprnError};
 use crate::rules::{Organisation, RecordSpec, RuleSet, UploadSpec};
 
+/// Open addressing (linear probing) with a one-byte tag for each slot, in an array of its own:
+/// a lookup reads the tags, and a slot only where its tag agrees with the key's. In a file of a
+/// million contacts the slots outgrow the processor's caches (and its TLB), so each slot read
+/// waits on memory; the tags, an eighth of the size, mostly stay cached, and a new key — the
+/// common case — usually costs no slot read at all (only the write of its own).
+struct Table<P> {
+    /// 0 is empty, else 1 to 255 from the key's hash.
+    tags: Vec<u8>,
+    slots: Vec<P>,
+    len: usize,
+}
+
+/// The home slot of a hash in a table of `size` slots (its high bits).
+fn home(hash: u32, size: usize) -> usize {
+    ((u64::from(hash) * size as u64) >> 32) as usize
+}
+
+/// The tag of a hash (its low bits, never 0).
+fn tag8(hash: u32) -> u8 {
+    (hash % 255) as u8 + 1
+}
+
+impl<P: Copy + Default> Table<P> {
+    fn new() -> Self {
+        Table {
+            tags: Vec::new(),
+            slots: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// The tag where a lookup of `hash` starts (see [`ContactIndex::warm`]).
+    fn warm(&self, hash: u32) -> u8 {
+        self.tags
+            .get(home(hash, self.tags.len()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The slot holding an entry `is` accepts among those of this hash: `Ok`, or `Err` with the
+    /// empty slot where it would go. Grows first when one more entry would crowd the table.
+    fn find(
+        &mut self,
+        hash: u32,
+        is: impl Fn(P) -> bool,
+        rehash: impl Fn(P) -> u32,
+    ) -> Result<usize, usize> {
+        if (self.len + 1) * 8 > self.tags.len() * 7 {
+            self.grow(rehash);
+        }
+        let size = self.tags.len();
+        let want = tag8(hash);
+        let mut at = home(hash, size);
+        loop {
+            match self.tags.get(at).copied() {
+                Some(0) | None => return Err(at),
+                Some(t) => {
+                    if t == want && self.slots.get(at).is_some_and(|p| is(*p)) {
+                        return Ok(at);
+                    }
+                    at = if at + 1 == size { 0 } else { at + 1 };
+                }
+            }
+        }
+    }
+
+    /// Fill the empty slot `at` (from [`Self::find`]).
+    fn put(&mut self, at: usize, hash: u32, entry: P) {
+        if let (Some(t), Some(s)) = (self.tags.get_mut(at), self.slots.get_mut(at)) {
+            *t = tag8(hash);
+            *s = entry;
+            self.len += 1;
+        }
+    }
+
+    fn grow(&mut self, rehash: impl Fn(P) -> u32) {
+        let size = (self.tags.len() * 2).max(1024);
+        let mut tags = vec![0u8; size];
+        let mut slots = vec![P::default(); size];
+        for (&t, &p) in self.tags.iter().zip(&self.slots) {
+            if t == 0 {
+                continue;
+            }
+            let hash = rehash(p);
+            let mut at = home(hash, size);
+            while tags.get(at).copied().unwrap_or(0) != 0 {
+                at = if at + 1 == size { 0 } else { at + 1 };
+            }
+            if let (Some(t), Some(s)) = (tags.get_mut(at), slots.get_mut(at)) {
+                *t = tag8(hash);
+                *s = p;
+            }
+        }
+        self.tags = tags;
+        self.slots = slots;
+    }
+}
+
 /// A set of byte strings stored end to end in one buffer: about the strings' own length plus
-/// 12 to 24 bytes each, where a `HashSet<Vec<u8>>` costs 40 and more. Each slot keeps 32 bits of
+/// 14 to 27 bytes each, where a `HashSet<Vec<u8>>` costs 40 and more. Each slot keeps 32 bits of
 /// the string's hash, so strings are compared only when those agree, and growing never rehashes.
 pub(crate) struct ByteSet {
     arena: Vec<u8>,
     ends: Vec<u32>,
-    /// Open addressing: 0 is empty, else the hash tag (high 32 bits) and the index into `ends`
-    /// plus one (low 32 bits).
-    slots: Vec<u64>,
+    /// The hash (high 32 bits) and the index into `ends` (low 32 bits).
+    table: Table<u64>,
     hasher: BytesHash,
     /// Strings the arena could not take (past 4 GiB): kept exactly, the slow way.
     overflow: HashSet<Vec<u8>>,
@@ -47,20 +145,22 @@ impl BytesHash {
 
     fn hash(&self, bytes: &[u8]) -> u64 {
         let mut h = self.0 ^ (bytes.len() as u64).wrapping_mul(MIX);
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            for (w, b) in word.iter_mut().zip(chunk) {
-                *w = *b;
-            }
-            h = fold(h ^ u64::from_le_bytes(word), self.1 ^ MIX);
+        let words = bytes.chunks_exact(8);
+        let rest = words.remainder();
+        for word in words {
+            h = fold(h ^ le_u64(word), self.1 ^ MIX);
+        }
+        if !rest.is_empty() {
+            // The last, partial word: read as the string's last eight bytes when it has them
+            // (overlapping the word before), else zero-padded.
+            let last = match bytes.len().checked_sub(8).and_then(|i| bytes.get(i..)) {
+                Some(tail) => le_u64(tail),
+                None => load_le(rest),
+            };
+            h = fold(h ^ last, self.1 ^ MIX);
         }
         fold(h, self.1)
     }
-}
-
-/// The home slot of a tag in a table of `size` slots.
-fn home(tag: u32, size: usize) -> usize {
-    ((u64::from(tag) * size as u64) >> 32) as usize
 }
 
 impl ByteSet {
@@ -68,21 +168,29 @@ impl ByteSet {
         ByteSet {
             arena: Vec::new(),
             ends: Vec::new(),
-            slots: Vec::new(),
+            table: Table::new(),
             hasher: BytesHash::new(),
             overflow: HashSet::new(),
         }
     }
 
-    fn get(&self, i: u32) -> &[u8] {
+    fn get<'a>(arena: &'a [u8], ends: &[u32], i: u32) -> &'a [u8] {
         let i = i as usize;
-        let start = if i == 0 {
-            0
-        } else {
-            self.ends.get(i - 1).copied().unwrap_or(0) as usize
+        let start = match i.checked_sub(1) {
+            Some(p) => ends.get(p).copied().unwrap_or(0) as usize,
+            None => 0,
         };
-        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
-        self.arena.get(start..end).unwrap_or_default()
+        let end = ends.get(i).copied().unwrap_or(0) as usize;
+        arena.get(start..end).unwrap_or_default()
+    }
+
+    fn hash(&self, key: &[u8]) -> u32 {
+        (self.hasher.hash(key) >> 32) as u32
+    }
+
+    /// See [`ContactIndex::warm`].
+    fn warm(&self, key: &[u8]) -> u8 {
+        self.table.warm(self.hash(key))
     }
 
     /// Insert; true when the string was not there before.
@@ -90,94 +198,82 @@ impl ByteSet {
         if !self.overflow.is_empty() && self.overflow.contains(key) {
             return false;
         }
-        if (self.ends.len() + 1) * 8 > self.slots.len() * 7 {
-            self.grow();
-        }
-        let size = self.slots.len();
-        let tag = (self.hasher.hash(key) >> 32) as u32;
-        let mut at = home(tag, size);
-        loop {
-            match self.slots.get(at).copied() {
-                Some(0) | None => break,
-                Some(s) => {
-                    if (s >> 32) as u32 == tag && self.get((s as u32).wrapping_sub(1)) == key {
-                        return false;
-                    }
-                    at = if at + 1 == size { 0 } else { at + 1 };
-                }
-            }
-        }
+        let hash = self.hash(key);
+        let (arena, ends) = (&self.arena, &self.ends);
+        let is = |s: u64| (s >> 32) as u32 == hash && Self::get(arena, ends, s as u32) == key;
+        let Err(at) = self.table.find(hash, is, |s| (s >> 32) as u32) else {
+            return false;
+        };
         let fits = self.arena.len() + key.len() <= u32::MAX as usize
-            && self.ends.len() < (u32::MAX - 1) as usize;
+            && self.ends.len() < u32::MAX as usize;
         if !fits {
             return self.overflow.insert(key.to_vec());
         }
+        let index = self.ends.len() as u64;
         self.arena.extend_from_slice(key);
         self.ends.push(self.arena.len() as u32);
-        if let Some(slot) = self.slots.get_mut(at) {
-            *slot = (u64::from(tag) << 32) | self.ends.len() as u64;
-        }
+        self.table.put(at, hash, (u64::from(hash) << 32) | index);
         true
     }
-
-    fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(1024);
-        let mut slots = vec![0u64; size];
-        for &s in self.slots.iter().filter(|s| **s != 0) {
-            let mut at = home((s >> 32) as u32, size);
-            while slots.get(at).copied().unwrap_or(0) != 0 {
-                at = if at + 1 == size { 0 } else { at + 1 };
-            }
-            if let Some(slot) = slots.get_mut(at) {
-                *slot = s;
-            }
-        }
-        self.slots = slots;
-    }
 }
 
-/// A keyed hash for `u64` keys: splitmix64's finaliser over `key ^ n`, with a key drawn per
-/// index. Much cheaper than SipHash for the MPRN index, and a file cannot aim at its buckets
-/// without knowing the key.
-#[derive(Clone)]
-pub(crate) struct KeyedMix(u64);
+/// A set of (MPRN, contact type index) pairs, packed in one `u64` each (MPRN below 2⁴⁷, type
+/// index below 2¹⁶). A pair's slot is chosen by a keyed hash of its MPRN alone, so that the
+/// slot can be read before the contact's type is known, and a file cannot aim at the table's
+/// slots without the key.
+pub(crate) struct MeterPointSet {
+    table: Table<u64>,
+    key: u64,
+}
 
-impl KeyedMix {
+impl MeterPointSet {
     fn new() -> Self {
-        KeyedMix(RandomState::new().hash_one(0x5eed_u64))
-    }
-}
-
-pub(crate) struct MixHasher(u64, u64);
-
-impl std::hash::Hasher for MixHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.1 = (self.1 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+        MeterPointSet {
+            table: Table::new(),
+            key: RandomState::new().hash_one(0x5eed_u64),
         }
     }
-    fn write_u64(&mut self, n: u64) {
-        self.1 ^= n;
+
+    /// Whether a pair can be packed.
+    fn packs(mprn: u64, type_index: usize) -> bool {
+        mprn < (1 << 47) && type_index < (1 << 16)
     }
-    fn finish(&self) -> u64 {
-        let mut x = self.1 ^ self.0;
+
+    /// A keyed hash of an MPRN (splitmix64's finaliser), 32 bits of it.
+    fn hash(key: u64, mprn: u64) -> u32 {
+        let mut x = mprn ^ key;
         x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        x ^ (x >> 31)
+        ((x ^ (x >> 31)) >> 32) as u32
     }
-}
 
-impl BuildHasher for KeyedMix {
-    type Hasher = MixHasher;
-    fn build_hasher(&self) -> MixHasher {
-        MixHasher(self.0, 0)
+    /// See [`ContactIndex::warm`].
+    fn warm(&self, mprn: u64) -> u8 {
+        self.table.warm(Self::hash(self.key, mprn))
+    }
+
+    /// Insert a pair that [`Self::packs`]; true when it was not there before.
+    fn insert(&mut self, mprn: u64, type_index: usize) -> bool {
+        let want = mprn << 16 | type_index as u64;
+        let key = self.key;
+        let hash = Self::hash(key, mprn);
+        match self
+            .table
+            .find(hash, |s| s == want, |s| Self::hash(key, s >> 16))
+        {
+            Ok(_) => false,
+            Err(at) => {
+                self.table.put(at, hash, want);
+                true
+            }
+        }
     }
 }
 
 /// The per-file indexes.
 pub(crate) struct ContactIndex {
     references: ByteSet,
-    meter_points: HashSet<u64, KeyedMix>,
+    meter_points: MeterPointSet,
     /// MPRNs too large to pack with the type index (only with a rule set allowing 15+ digits).
     wide_meter_points: HashSet<(u64, usize)>,
 }
@@ -186,7 +282,7 @@ impl ContactIndex {
     pub(crate) fn new() -> Self {
         ContactIndex {
             references: ByteSet::new(),
-            meter_points: HashSet::with_hasher(KeyedMix::new()),
+            meter_points: MeterPointSet::new(),
             wide_meter_points: HashSet::new(),
         }
     }
@@ -196,9 +292,19 @@ impl ContactIndex {
         self.references.insert(reference)
     }
 
-    fn meter_point_is_new(&mut self, mprn: u64, type_index: usize) -> bool {
-        if mprn < (1 << 47) && type_index < (1 << 16) {
-            self.meter_points.insert(mprn << 16 | type_index as u64)
+    /// Read the slots where a lookup of this reference and MPRN will start, and nothing more:
+    /// the value is of no use. With tables larger than the caches each lookup waits on memory;
+    /// done for a batch of contacts first, these reads overlap, and the lookups that follow
+    /// find their memory cached (safe code has no prefetch instruction: this is its stand-in).
+    pub(crate) fn warm(&self, reference: Option<&[u8]>, mprn: Option<u64>) -> u8 {
+        reference.map_or(0, |r| self.references.warm(r))
+            ^ mprn.map_or(0, |n| self.meter_points.warm(n))
+    }
+
+    /// Index an MPRN for a contact type; true when no earlier contact of that type had it.
+    pub(crate) fn meter_point_is_new(&mut self, mprn: u64, type_index: usize) -> bool {
+        if MeterPointSet::packs(mprn, type_index) {
+            self.meter_points.insert(mprn, type_index)
         } else {
             self.wide_meter_points.insert((mprn, type_index))
         }
@@ -206,8 +312,8 @@ impl ContactIndex {
 }
 
 /// What the batch job needs to know of a contact after its line has gone. Its buffers are
-/// reused from contact to contact.
-#[derive(Debug, Default, Clone)]
+/// reused from contact to contact (`clone_from` too).
+#[derive(Debug, Default)]
 pub(crate) struct ContactCapture {
     reference: Vec<u8>,
     has_reference: bool,
@@ -215,6 +321,22 @@ pub(crate) struct ContactCapture {
     has_type: bool,
     /// The contact type, when known.
     pub type_index: Option<usize>,
+}
+
+impl Clone for ContactCapture {
+    fn clone(&self) -> Self {
+        let mut c = ContactCapture::default();
+        c.clone_from(self);
+        c
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.reference.clone_from(&source.reference);
+        self.has_reference = source.has_reference;
+        self.type_code.clone_from(&source.type_code);
+        self.has_type = source.has_type;
+        self.type_index = source.type_index;
+    }
 }
 
 impl ContactCapture {
@@ -298,15 +420,25 @@ fn ymd(d: NaiveDate) -> String {
     d.format("%Y%m%d").to_string()
 }
 
-/// Apply the rules that a contact record's own line decides; `capture` keeps what the batch
-/// job needs.
+/// What a contact record claims in the two per-file indexes: its customer reference (the
+/// one in the capture) and its MPRN with its contact type's index. The engine makes the
+/// lookups, in file order, in batches (`format::outbox`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Claim {
+    /// The reference is a valid value: it is looked up.
+    pub reference: bool,
+    /// The MPRN (valid or not, when it is a number) and the contact type's index.
+    pub meter_point: Option<(u64, usize)>,
+}
+
+/// Apply the rules that a contact record's own line decides, except the two lookups in the
+/// per-file indexes, which it returns; `capture` keeps what the batch job needs.
 pub(crate) fn check_contact_line(
     ctx: &ContactContext<'_>,
     values: &ContactValues<'_>,
-    index: &mut ContactIndex,
     emit: &mut Emit<'_>,
     capture: &mut ContactCapture,
-) {
+) -> Claim {
     let up = ctx.upload;
     capture.reset();
     let type_raw = values.good(up.contact_type);
@@ -512,25 +644,15 @@ pub(crate) fn check_contact_line(
             }
         }
     }
+    let mut claim = Claim::default();
     if let Some(r) = values.good(up.reference) {
-        if !index.reference_is_new(r) {
-            emit(
-                Check::DuplicateReference,
-                Some(up.reference),
-                vec![("value", show(r))],
-            );
-        }
         capture.set_reference(r);
+        claim.reference = true;
     }
-    if let (Some(n), Some(ti), Some(mf)) = (mprn_value, capture.type_index, up.mprn) {
-        if !index.meter_point_is_new(n, ti) {
-            emit(
-                Check::DuplicateMeterPoint,
-                Some(mf),
-                vec![("value", show((values.value)(mf))), ("type", type_shown())],
-            );
-        }
+    if let (Some(n), Some(ti), Some(_)) = (mprn_value, capture.type_index, up.mprn) {
+        claim.meter_point = Some((n, ti));
     }
+    claim
 }
 
 /// The rule that needs the contact's children: records the type requires.
@@ -578,6 +700,27 @@ mod tests {
         assert!(s.insert(b""));
         assert!(!s.insert(b""));
         assert!(s.insert(b"REF5000"));
+    }
+
+    #[test]
+    fn meter_point_set_is_exact_through_growth() {
+        let mut s = MeterPointSet::new();
+        for n in 0..5000u64 {
+            for t in 0..3 {
+                assert!(s.insert(n * 7919 + 1, t));
+            }
+        }
+        for n in 0..5000u64 {
+            for t in 0..3 {
+                assert!(!s.insert(n * 7919 + 1, t));
+            }
+            assert!(s.insert(n * 7919 + 1, 3));
+        }
+        assert!(s.insert((1 << 47) - 1, (1 << 16) - 1));
+        assert!(!s.insert((1 << 47) - 1, (1 << 16) - 1));
+        assert!(s.insert(0, 0));
+        assert!(!s.insert(0, 0));
+        assert_eq!(s.table.len, 20_002);
     }
 
     #[test]

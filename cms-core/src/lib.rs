@@ -40,6 +40,7 @@
 
 pub mod access;
 pub mod batch;
+mod bytes;
 pub mod calendar;
 mod contact;
 pub mod crn;

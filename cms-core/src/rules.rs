@@ -619,15 +619,15 @@ pub struct Format {
     pub upload: Option<UploadSpec>,
     /// The definition as written.
     pub def: FormatDef,
+    /// The records' types packed (see `pack8`), in the same order.
+    record_tags: Vec<Option<u64>>,
 }
 
 impl Format {
     /// The index of a record by type.
     pub fn record_index(&self, record_type: &[u8]) -> Option<usize> {
         let tag = pack8(record_type)?;
-        self.records
-            .iter()
-            .position(|r| pack8(r.record_type.as_bytes()) == Some(tag))
+        self.record_tags.iter().position(|t| *t == Some(tag))
     }
 }
 
@@ -667,22 +667,19 @@ pub struct RuleSet {
 }
 
 /// Up to eight bytes as one number, for comparing short codes without a call to `memcmp`
-/// (the length goes in the top byte, so `A` and `A\0` differ).
+/// (the length goes in the top byte, so `A` and `A\0` differ). `None` for longer codes, and for
+/// eight bytes whose last is not ASCII (its top bit marks the eight-byte codes).
 #[inline]
 pub(crate) fn pack8(bytes: &[u8]) -> Option<u64> {
-    if bytes.len() > 7 {
-        return (bytes.len() == 8).then(|| {
-            let mut w = [0u8; 8];
-            w.iter_mut().zip(bytes).for_each(|(w, b)| *w = *b);
-            u64::from_le_bytes(w) ^ 0x8000_0000_0000_0000
-        });
+    let n = bytes.len();
+    match n {
+        0..=7 => Some(crate::bytes::load_le(bytes) | (n as u64) << 56),
+        8 => {
+            let w = crate::bytes::le_u64(bytes);
+            (w >> 63 == 0).then_some(w | 1 << 63)
+        }
+        _ => None,
     }
-    let mut w = [0u8; 8];
-    w.iter_mut().zip(bytes).for_each(|(w, b)| *w = *b);
-    if let Some(last) = w.last_mut() {
-        *last = bytes.len() as u8;
-    }
-    Some(u64::from_le_bytes(w))
 }
 
 static EMBEDDED: OnceLock<std::result::Result<Arc<RuleSet>, String>> = OnceLock::new();
@@ -1289,12 +1286,17 @@ impl Compiler<'_> {
         if let Some(r) = &def.response {
             self.response(r, &records, &place)?;
         }
+        let record_tags = records
+            .iter()
+            .map(|r| pack8(r.record_type.as_bytes()))
+            .collect();
         Ok(Format {
             code: Name::from(def.code.as_str()),
             records,
             mandatory_top,
             upload,
             def: def.clone(),
+            record_tags,
         })
     }
 

@@ -11,7 +11,8 @@ use crate::access::{
     decide_without_time, service_status, OrganisationRecord, Outage, Request, User,
 };
 
-use super::reader::{Line, LineReader};
+use super::outbox::{ClaimField, Outbox, Verdict};
+use super::reader::{Line, LineReader, LineSource};
 use super::split::{split, Fields};
 use crate::contact::{self, ContactCapture, ContactContext, ContactIndex, ContactValues};
 use crate::finding::{display_bytes, Check, Finding, Name, Scope, Severity};
@@ -114,7 +115,7 @@ enum Phase {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Place {
+pub(crate) enum Place {
     Envelope,
     InUnit,
     Orphan,
@@ -129,8 +130,7 @@ struct Frame {
 struct UnitState {
     line: u64,
     is_contact: bool,
-    rejected: bool,
-    warned: bool,
+    verdict: Verdict,
 }
 
 /// The engine for one file.
@@ -138,7 +138,7 @@ pub(crate) struct Engine<'r, S> {
     rules: &'r RuleSet,
     opts: &'r ValidateOptions,
     file_name: Option<&'r str>,
-    pub(crate) sink: S,
+    out: Outbox<'r, S>,
     format: Option<&'r Format>,
     phase: Phase,
     place: Place,
@@ -158,6 +158,9 @@ pub(crate) struct Engine<'r, S> {
     last_line: u64,
     last_terminated: bool,
     last_empty: bool,
+    /// The header's and trailer's record types, packed.
+    header_tag: Option<u64>,
+    trailer_tag: Option<u64>,
     // The line being processed.
     line_no: u64,
     line_offset: u64,
@@ -171,16 +174,28 @@ pub(crate) fn run<R: Read, S: Sink>(
     opts: &ValidateOptions,
     sink: S,
 ) -> std::io::Result<(S, Stats)> {
+    let reader = LineReader::new(input, opts.max_line_bytes);
+    run_lines(rules, reader, file_name, opts, sink)
+}
+
+/// Run the engine over lines from any source (made with `opts.max_line_bytes`).
+pub(crate) fn run_lines<L: LineSource, S: Sink>(
+    rules: &RuleSet,
+    mut lines: L,
+    file_name: Option<&str>,
+    opts: &ValidateOptions,
+    sink: S,
+) -> std::io::Result<(S, Stats)> {
     let mut engine = Engine::new(rules, opts, file_name, sink);
-    let mut reader = LineReader::new(input, opts.max_line_bytes);
-    while let Some(line) = reader.next_line()? {
+    while let Some(line) = lines.next_line()? {
         engine.line(&line);
     }
     engine.finish();
-    Ok((engine.sink, engine.stats))
+    engine.flush();
+    Ok((engine.out.sink, engine.stats))
 }
 
-fn show(v: &[u8]) -> String {
+pub(crate) fn show(v: &[u8]) -> String {
     display_bytes(v, 60)
 }
 
@@ -399,6 +414,23 @@ pub(crate) fn parse_file_name(name: &str) -> (bool, Option<&str>, Option<&str>) 
     (styled, ext.filter(|e| !e.is_empty()), number)
 }
 
+/// A check's severity (from the catalogue), the level it rejects where it is found, and what
+/// the finding belongs to.
+pub(crate) fn classify(rules: &RuleSet, check: Check, place: Place) -> (Severity, Scope, Attach) {
+    let def = rules.finding_def(check);
+    let severity = def.severity;
+    let scope = match (def.scope, place) {
+        (Scope::File, _) | (_, Place::Envelope) | (_, Place::Orphan) => Scope::File,
+        (s, Place::InUnit) => s,
+    };
+    let attach = match (scope, severity) {
+        (Scope::File, Severity::Error) => Attach::File,
+        (Scope::File, Severity::Warning) => Attach::Loose,
+        _ => Attach::Unit,
+    };
+    (severity, scope, attach)
+}
+
 impl<'r, S: Sink> Engine<'r, S> {
     fn new(
         rules: &'r RuleSet,
@@ -410,7 +442,7 @@ impl<'r, S: Sink> Engine<'r, S> {
             rules,
             opts,
             file_name,
-            sink,
+            out: Outbox::new(sink),
             format: None,
             phase: Phase::Start,
             place: Place::Envelope,
@@ -430,6 +462,8 @@ impl<'r, S: Sink> Engine<'r, S> {
             last_line: 0,
             last_terminated: true,
             last_empty: true,
+            header_tag: crate::rules::pack8(rules.envelope().header.record_type.as_bytes()),
+            trailer_tag: crate::rules::pack8(rules.envelope().trailer.record_type.as_bytes()),
             line_no: 0,
             line_offset: 0,
         }
@@ -454,22 +488,12 @@ impl<'r, S: Sink> Engine<'r, S> {
         field: Option<(&Name, usize, u64)>,
         params: Params,
     ) {
-        let def = self.rules.finding_def(check);
-        let severity = def.severity;
-        let scope = match (def.scope, self.place) {
-            (Scope::File, _) | (_, Place::Envelope) | (_, Place::Orphan) => Scope::File,
-            (s, Place::InUnit) => s,
-        };
-        let attach = match (scope, severity) {
-            (Scope::File, Severity::Error) => Attach::File,
-            (Scope::File, Severity::Warning) => Attach::Loose,
-            _ => Attach::Unit,
-        };
+        let (severity, scope, attach) = classify(self.rules, check, self.place);
         if attach == Attach::Unit {
             if let Some(u) = &mut self.unit {
                 match severity {
-                    Severity::Error => u.rejected = true,
-                    Severity::Warning => u.warned = true,
+                    Severity::Error => u.verdict.rejected = true,
+                    Severity::Warning => u.verdict.warned = true,
                 }
             }
         }
@@ -488,7 +512,15 @@ impl<'r, S: Sink> Engine<'r, S> {
             field_index: field.and_then(|(_, i, _)| u32::try_from(i + 1).ok()),
             params,
         };
-        self.sink.finding(finding, attach);
+        if self.out.finding(finding, attach) {
+            self.flush();
+        }
+    }
+
+    /// Pass on everything held back, the open unit's claims included.
+    fn flush(&mut self) {
+        let open = self.unit.as_mut().map(|u| &mut u.verdict);
+        self.out.flush(self.rules, &mut self.index, open);
     }
 
     fn line(&mut self, line: &Line<'_>) {
@@ -517,10 +549,8 @@ impl<'r, S: Sink> Engine<'r, S> {
         let rt = self.fields.value(bytes, 0);
         let envelope = self.rules.envelope();
         let tag = crate::rules::pack8(rt);
-        let is_header =
-            tag.is_some() && tag == crate::rules::pack8(envelope.header.record_type.as_bytes());
-        let is_trailer =
-            tag.is_some() && tag == crate::rules::pack8(envelope.trailer.record_type.as_bytes());
+        let is_header = tag.is_some() && tag == self.header_tag;
+        let is_trailer = tag.is_some() && tag == self.trailer_tag;
         match self.phase {
             Phase::Start => {
                 self.start_file();
@@ -816,8 +846,7 @@ impl<'r, S: Sink> Engine<'r, S> {
             self.unit = Some(UnitState {
                 line: line.number,
                 is_contact: upload.is_some_and(|u| u.record == ri),
-                rejected: false,
-                warned: false,
+                verdict: Verdict::default(),
             });
             self.capture.reset();
         }
@@ -859,20 +888,37 @@ impl<'r, S: Sink> Engine<'r, S> {
                 present: fields.spans.len(),
             };
             let mut pending: Vec<(Check, Option<usize>, Params)> = Vec::new();
-            contact::check_contact_line(
+            let claim = contact::check_contact_line(
                 &ctx,
                 &values,
-                &mut self.index,
                 &mut |c, f, p| pending.push((c, f, p)),
                 &mut self.capture,
             );
+            let offset = |i: usize| base + fields.spans.get(i).map_or(0, |s| s.start as u64);
             for (check, f, params) in pending {
-                let at = f.and_then(|i| {
-                    let start = fields.spans.get(i).map_or(0, |s| s.start as u64);
-                    rec.fields.get(i).map(|fs| (&fs.name, i, base + start))
-                });
+                let at = f.and_then(|i| rec.fields.get(i).map(|fs| (&fs.name, i, offset(i))));
                 self.emit(check, Some(&rec.record_type), at, params);
             }
+            let reference = self.capture.reference().filter(|_| claim.reference);
+            let reference = reference.map(|value| ClaimField {
+                field: up.reference,
+                offset: offset(up.reference),
+                value,
+            });
+            let meter_point = match (claim.meter_point, up.mprn) {
+                (Some((mprn, type_index)), Some(f)) => Some((
+                    ClaimField {
+                        field: f,
+                        offset: offset(f),
+                        value: fields.value(bytes, f),
+                    },
+                    mprn,
+                    type_index,
+                    self.capture.type_code().unwrap_or_default(),
+                )),
+                _ => None,
+            };
+            self.out.claim(line.number, rec, reference, meter_point);
             self.fields = fields;
             self.ok = ok;
         }
@@ -894,15 +940,12 @@ impl<'r, S: Sink> Engine<'r, S> {
         {
             return;
         }
-        if !self.index.reference_is_new(v) {
-            let at = Some((&spec.name, i, base + span.start as u64));
-            self.emit(
-                Check::DuplicateReference,
-                Some(&rec.record_type),
-                at,
-                vec![("value", show(v))],
-            );
-        }
+        let field = ClaimField {
+            field: i,
+            offset: base + span.start as u64,
+            value: v,
+        };
+        self.out.claim(self.line_no, rec, Some(field), None);
         self.capture.set_reference(v);
     }
 
@@ -1188,10 +1231,12 @@ impl<'r, S: Sink> Engine<'r, S> {
                 line: u.line,
                 is_contact: u.is_contact,
                 capture: &self.capture,
-                rejected: u.rejected,
-                warned: u.warned,
+                rejected: u.verdict.rejected,
+                warned: u.verdict.warned,
             };
-            self.sink.unit(&unit);
+            if self.out.unit(&unit) {
+                self.flush();
+            }
         }
     }
 

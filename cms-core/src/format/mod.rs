@@ -17,6 +17,7 @@
 //! (default 1,000) and counts the rest.
 
 pub(crate) mod engine;
+mod outbox;
 pub mod reader;
 mod report;
 pub mod split;
@@ -54,10 +55,20 @@ pub fn validate<R: Read>(
     file_name: Option<&str>,
     opts: &ValidateOptions,
 ) -> Result<Report> {
+    let lines = reader::LineReader::new(input, opts.max_line_bytes);
+    validate_lines(rules, lines, file_name, opts)
+}
+
+fn validate_lines<L: reader::LineSource>(
+    rules: &Arc<RuleSet>,
+    lines: L,
+    file_name: Option<&str>,
+    opts: &ValidateOptions,
+) -> Result<Report> {
     check_options(rules, opts)?;
     let sink = report::ReportSink::new(opts.max_findings);
     let (sink, stats) =
-        engine::run(rules, input, file_name, opts, sink).map_err(|e| match file_name {
+        engine::run_lines(rules, lines, file_name, opts, sink).map_err(|e| match file_name {
             Some(n) => Error::io(n, e),
             None => Error::from(e),
         })?;
@@ -76,7 +87,9 @@ pub fn validate_bytes(
     file_name: Option<&str>,
     opts: &ValidateOptions,
 ) -> Result<Report> {
-    validate(rules, bytes, file_name, opts)
+    // Lines borrowed from the bytes: the same lines as `validate` reads, without copying them.
+    let lines = reader::SliceLines::new(bytes, opts.max_line_bytes);
+    validate_lines(rules, lines, file_name, opts)
 }
 
 /// Validate a file on disk; its name is checked against its header.

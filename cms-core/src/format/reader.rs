@@ -1,5 +1,6 @@
-//! A streaming line reader over any [`std::io::Read`] that never holds more than one line, and
-//! never more than a set number of bytes of it.
+//! Lines of a file, two ways that give the same lines: [`LineReader`], streaming over any
+//! [`std::io::Read`] and never holding more than one line (and never more than a set number of
+//! bytes of it), and [`SliceLines`], over bytes already in memory, without copying them.
 
 use std::io::{self, Read};
 
@@ -152,6 +153,79 @@ impl<R: Read> LineReader<R> {
     }
 }
 
+/// Where lines come from: the engine reads any of these.
+pub trait LineSource {
+    /// The next line, or `None` at the end of the input.
+    fn next_line(&mut self) -> io::Result<Option<Line<'_>>>;
+}
+
+impl<R: Read> LineSource for LineReader<R> {
+    fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
+        LineReader::next_line(self)
+    }
+}
+
+/// The lines of bytes in memory, borrowed from them: the same lines, numbers, offsets and flags
+/// as a [`LineReader`] over the same bytes with the same limit.
+#[derive(Debug, Clone)]
+pub struct SliceLines<'a> {
+    rest: &'a [u8],
+    offset: u64,
+    number: u64,
+    limit: usize,
+}
+
+impl<'a> SliceLines<'a> {
+    /// The lines of `bytes`, keeping at most `limit` bytes of any line.
+    pub fn new(bytes: &'a [u8], limit: usize) -> Self {
+        SliceLines {
+            rest: bytes,
+            offset: 0,
+            number: 0,
+            limit: limit.max(1),
+        }
+    }
+
+    /// The next line, or `None` at the end of the bytes.
+    pub fn next_line(&mut self) -> Option<Line<'a>> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let (content, terminated, used) = match memchr::memchr(b'\n', self.rest) {
+            Some(i) => (
+                strip_cr(self.rest.get(..i).unwrap_or_default()),
+                true,
+                i + 1,
+            ),
+            // A last line without a line end keeps a CR it ends with: it is data.
+            None => (self.rest, false, self.rest.len()),
+        };
+        let overlong = content.len() > self.limit;
+        let bytes = if overlong {
+            content.get(..self.limit).unwrap_or_default()
+        } else {
+            content
+        };
+        self.number += 1;
+        let offset = self.offset;
+        self.rest = self.rest.get(used..).unwrap_or_default();
+        self.offset += used as u64;
+        Some(Line {
+            bytes,
+            number: self.number,
+            offset,
+            overlong,
+            terminated,
+        })
+    }
+}
+
+impl LineSource for SliceLines<'_> {
+    fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
+        Ok(SliceLines::next_line(self))
+    }
+}
+
 fn strip_cr(bytes: &[u8]) -> &[u8] {
     match bytes.split_last() {
         Some((b'\r', rest)) => rest,
@@ -227,5 +301,63 @@ mod tests {
     fn empty_input_has_no_lines() {
         assert!(lines(b"", 10, 1).is_empty());
         assert_eq!(lines(b"\n", 10, 1).len(), 1);
+        assert!(slice_lines(b"", 10).is_empty());
+    }
+
+    fn slice_lines(input: &[u8], limit: usize) -> Vec<(Vec<u8>, u64, u64, bool, bool)> {
+        let mut r = SliceLines::new(input, limit);
+        let mut out = Vec::new();
+        while let Some(l) = r.next_line() {
+            out.push((
+                l.bytes.to_vec(),
+                l.number,
+                l.offset,
+                l.overlong,
+                l.terminated,
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn slice_lines_are_the_reader_lines() {
+        let cases: [&[u8]; 9] = [
+            b"ab\r\ncd\n\nef",
+            b"\"A00\",1\r\nx,\"y\nz\"\n\n\nlast\r",
+            b"0123456789\nok\n",
+            b"abcd\r\n",
+            b"abcde\r\n",
+            b"abcd\r\r\n",
+            b"\r\n\r\n\r",
+            b"\n",
+            b"no end at all, and long",
+        ];
+        for input in cases {
+            for limit in [0, 1, 3, 4, 5, 100] {
+                let want = lines(input, limit, 1 << 20);
+                assert_eq!(slice_lines(input, limit), want, "{input:?} limit {limit}");
+                for step in 1..6 {
+                    assert_eq!(lines(input, limit, step), want, "{input:?} step {step}");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn slice_and_stream_agree(
+            input in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(b'\n'),
+                    proptest::strategy::Just(b'\r'),
+                    proptest::num::u8::ANY,
+                ],
+                0..300,
+            ),
+            limit in 0usize..40,
+            step in 1usize..50,
+        ) {
+            proptest::prop_assert_eq!(slice_lines(&input, limit), lines(&input, limit, step));
+        }
     }
 }

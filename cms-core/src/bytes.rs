@@ -1,0 +1,50 @@
+//! Short byte strings read as numbers, for the hot paths (record splitting, short-code
+//! comparison, index hashing): without a copy of variable length, which compiles to a call and
+//! then stalls when the copy is read back as one number.
+
+/// Eight bytes as a little-endian number (zero unless `b` has exactly eight).
+pub(crate) fn le_u64(b: &[u8]) -> u64 {
+    <[u8; 8]>::try_from(b).map_or(0, u64::from_le_bytes)
+}
+
+/// The first eight bytes of `b` (fewer when it is shorter) as a little-endian number, the
+/// missing high bytes zero.
+pub(crate) fn load_le(b: &[u8]) -> u64 {
+    let n = b.len();
+    let u32_at = |i: usize| {
+        b.get(i..i + 4)
+            .and_then(|w| <[u8; 4]>::try_from(w).ok())
+            .map_or(0, |w| u64::from(u32::from_le_bytes(w)))
+    };
+    let byte_at = |i: usize| u64::from(b.get(i).copied().unwrap_or(0));
+    match n {
+        0 => 0,
+        // Overlapping reads: the bytes they share are the same.
+        1..=3 => byte_at(0) | byte_at(n / 2) << (8 * (n / 2)) | byte_at(n - 1) << (8 * (n - 1)),
+        4..=7 => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
+        _ => le_u64(b.get(..8).unwrap_or_default()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::unwrap_used)] // tests: a panic is how a test fails
+mod tests {
+    use super::*;
+
+    #[test]
+    fn load_le_is_the_zero_padded_little_endian_number() {
+        let bytes: Vec<u8> = (1..=12u8).map(|b| b.wrapping_mul(37) | 0x80).collect();
+        for from in 0..bytes.len() {
+            for to in from..=bytes.len() {
+                let b = &bytes[from..to];
+                let mut w = [0u8; 8];
+                for (d, s) in w.iter_mut().zip(b) {
+                    *d = *s;
+                }
+                assert_eq!(load_le(b), u64::from_le_bytes(w), "{b:?}");
+            }
+        }
+        assert_eq!(le_u64(b"12345678"), u64::from_le_bytes(*b"12345678"));
+        assert_eq!(le_u64(b"1234567"), 0);
+    }
+}
