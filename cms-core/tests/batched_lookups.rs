@@ -123,7 +123,11 @@ fn duplicates_across_many_batches() {
             want.push((Check::DuplicateReference, line, Some(REFERENCE.to_string())));
         }
         if dup_mprn || last {
-            want.push((Check::DuplicateMeterPoint, line, Some(METER_POINT.to_string())));
+            want.push((
+                Check::DuplicateMeterPoint,
+                line,
+                Some(METER_POINT.to_string()),
+            ));
         }
         body.push(contact(&reference, &m));
     }
@@ -169,7 +173,10 @@ fn a_contact_with_thousands_of_findings_keeps_its_duplicate_first() {
         .filter(|f| f.0 == Check::MandatoryFieldMissing)
         .collect();
     assert_eq!(notes_found.len() as u64, notes);
-    assert!(notes_found.iter().enumerate().all(|(k, f)| f.1 == 4 + k as u64));
+    assert!(notes_found
+        .iter()
+        .enumerate()
+        .all(|(k, f)| f.1 == 4 + k as u64));
     let last_line = 4 + notes + 1;
     assert_eq!(
         got.last(),
