@@ -390,9 +390,17 @@ pub(crate) struct ContactValues<'a> {
     pub value: &'a dyn Fn(usize) -> &'a [u8],
     pub ok: &'a [bool],
     pub present: usize,
+    /// The dates the field checks read, by field (`None` where a field is not a date).
+    pub dates: &'a [Option<NaiveDate>],
 }
 
 impl ContactValues<'_> {
+    /// A good field's value as a date: as the field checks read it, else read now.
+    fn date(&self, i: usize) -> Option<NaiveDate> {
+        let v = self.good(i)?;
+        self.dates.get(i).copied().flatten().or_else(|| date(v))
+    }
+
     fn good(&self, i: usize) -> Option<&[u8]> {
         match self.ok.get(i) {
             Some(true) if i < self.present => {
@@ -447,18 +455,15 @@ pub(crate) fn check_contact_line(
     }
     let known = type_raw.and_then(|t| ctx.rules.contact_type_by_bytes(t));
     // Each date once: the rules below read them several times.
-    let effective = up
-        .effective_date
-        .and_then(|f| values.good(f))
-        .and_then(date);
-    let end = up.end_date.and_then(|f| values.good(f)).and_then(date);
+    let effective = up.effective_date.and_then(|f| values.date(f));
+    let end = up.end_date.and_then(|f| values.date(f));
     let date_of = |f: usize| {
         if Some(f) == up.effective_date {
             effective
         } else if Some(f) == up.end_date {
             end
         } else {
-            values.good(f).and_then(date)
+            values.date(f)
         }
     };
     let type_shown = || type_raw.map(show).unwrap_or_default();

@@ -199,17 +199,22 @@ pub fn mprn_check_digits(body: &[u8]) -> Option<[u8; 2]> {
     if body.is_empty() {
         return None;
     }
-    let mut sum = 0_usize;
-    let mut weight = body.len() % 11;
-    for &byte in body {
-        if !byte.is_ascii_digit() {
-            return None;
+    // The sum of at most 10 × 9 a digit, reduced modulo 11 every 2^20 digits at the latest, so
+    // it never overflows; no division per digit.
+    let mut sum = 0_u64;
+    let mut weight = (body.len() % 11) as u64;
+    for chunk in body.chunks(1 << 20) {
+        for &byte in chunk {
+            if !byte.is_ascii_digit() {
+                return None;
+            }
+            sum += weight * u64::from(byte - b'0');
+            // From n down to 1, kept modulo 11 (a weight of 11 counts as 0).
+            weight = if weight == 0 { 10 } else { weight - 1 };
         }
-        sum = (sum + weight * usize::from(byte - b'0')) % 11;
-        // From n down to 1, kept modulo 11 (a weight of 11 counts as 0).
-        weight = (weight + 10) % 11;
+        sum %= 11;
     }
-    Some(two_digits(sum))
+    Some(two_digits(sum as usize))
 }
 
 /// `value` (below 100) as two ASCII digits.
@@ -711,6 +716,36 @@ mod tests {
         // With 12 digits the largest weight is 10, and the substitution is caught.
         assert_eq!(mprn_check_digits(b"1000000000"), Some(*b"10"));
         assert!(check_mprn(b"200000000010", &rules).is_err());
+    }
+
+    #[test]
+    fn check_digits_match_the_weighted_sum_for_any_length() {
+        // The rule as written: weights n down to 1, the sum modulo 11.
+        let oracle = |body: &[u8]| {
+            let n = body.len();
+            let sum: usize = body
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (n - i) * usize::from(d - b'0'))
+                .sum();
+            two_digits(sum % 11)
+        };
+        let mut x = 0x9E37_79B9_7F4A_7C15_u64;
+        for len in 1..60 {
+            for _ in 0..50 {
+                let body: Vec<u8> = (0..len)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        b'0' + (x % 10) as u8
+                    })
+                    .collect();
+                assert_eq!(mprn_check_digits(&body), Some(oracle(&body)), "{body:?}");
+            }
+        }
+        let long = vec![b'9'; 3_000_000];
+        assert_eq!(mprn_check_digits(&long), Some(oracle(&long)));
     }
 
     #[test]

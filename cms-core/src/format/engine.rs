@@ -127,6 +127,58 @@ struct Frame {
     counts: Vec<u64>,
 }
 
+/// The open hierarchy, one frame per level. Frames stay allocated when closed and are reset in
+/// place when a level opens again, so nothing moves from record to record.
+#[derive(Default)]
+struct Frames {
+    frames: Vec<Frame>,
+    depth: usize,
+}
+
+impl Frames {
+    fn len(&self) -> usize {
+        self.depth
+    }
+
+    fn is_empty(&self) -> bool {
+        self.depth == 0
+    }
+
+    fn last(&self) -> Option<&Frame> {
+        self.depth.checked_sub(1).and_then(|i| self.frames.get(i))
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Frame> {
+        self.depth
+            .checked_sub(1)
+            .and_then(|i| self.frames.get_mut(i))
+    }
+
+    /// Open a level for record `record` (line `line`), counting children of `width` kinds.
+    fn push(&mut self, record: usize, line: u64, width: usize) {
+        match self.frames.get_mut(self.depth) {
+            Some(f) => {
+                f.record = record;
+                f.line = line;
+                f.counts.clear();
+                f.counts.resize(width, 0);
+            }
+            None => self.frames.push(Frame {
+                record,
+                line,
+                counts: vec![0; width],
+            }),
+        }
+        self.depth += 1;
+    }
+
+    /// Close the innermost level: its frame, readable until the next [`Self::push`].
+    fn pop(&mut self) -> Option<&Frame> {
+        self.depth = self.depth.checked_sub(1)?;
+        self.frames.get(self.depth)
+    }
+}
+
 struct UnitState {
     line: u64,
     is_contact: bool,
@@ -149,8 +201,9 @@ pub(crate) struct Engine<'r, S> {
     creation_date: Option<NaiveDate>,
     fields: Fields,
     ok: Vec<bool>,
-    stack: Vec<Frame>,
-    spare: Vec<Frame>,
+    /// The dates read by the field checks, by field.
+    dates: Vec<Option<NaiveDate>>,
+    stack: Frames,
     top_counts: Vec<u64>,
     unit: Option<UnitState>,
     capture: ContactCapture,
@@ -249,12 +302,29 @@ fn describe_byte(b: u8) -> String {
 }
 
 /// The first character not allowed by the charset: its description.
+/// Every byte is printable ASCII (0x20 to 0x7E): eight bytes at a time.
+fn all_printable(v: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // No byte below 0x20, none above 0x7E (exact for the word as a whole).
+    let word_ok =
+        |w: u64| (w.wrapping_sub(ONES * 0x20) & !w & HIGH) == 0 && ((w + ONES) | w) & HIGH == 0;
+    let words = v.chunks_exact(8);
+    let rest = words.remainder();
+    let mut ok = true;
+    for w in words {
+        ok &= word_ok(crate::bytes::le_u64(w));
+    }
+    if !rest.is_empty() {
+        // The missing bytes as spaces.
+        let pad = u64::MAX << (8 * rest.len());
+        ok &= word_ok(crate::bytes::load_le(rest) | (pad & (ONES * 0x20)));
+    }
+    ok
+}
+
 fn charset_problem(v: &[u8], charset: Charset) -> Option<String> {
-    // The common case first, without a branch per byte (the compiler vectorises it).
-    let all_printable = v
-        .iter()
-        .fold(true, |ok, b| ok & (b.wrapping_sub(0x20) < 0x5f));
-    if all_printable {
+    if all_printable(v) {
         return None;
     }
     match charset {
@@ -294,8 +364,45 @@ fn text_length(v: &[u8], charset: Charset) -> usize {
 
 type Params = Vec<(&'static str, String)>;
 
-/// A field's own problem, if any (value non-empty, without quotes inside).
-fn field_problem(spec: &FieldSpec, v: &[u8], charset: Charset) -> Option<(Check, Params)> {
+/// The common case of [`field_problem`], without building anything: true when the value is
+/// plainly good (printable text within its length; unsigned whole digits within theirs; a
+/// date, a time, a timestamp; one of its values). False says only "look closer".
+#[inline]
+fn field_plainly_ok(spec: &FieldSpec, v: &[u8], date: &mut Option<NaiveDate>) -> bool {
+    let domain_ok = match spec.domain {
+        Domain::Text => v.len() <= spec.length as usize && all_printable(v),
+        Domain::Numeric => {
+            v.len() <= spec.length.saturating_sub(spec.decimals) as usize
+                && v.iter().all(u8::is_ascii_digit)
+        }
+        Domain::Date => {
+            *date = parse_date(v);
+            date.is_some()
+        }
+        Domain::Time => valid_time(v),
+        Domain::Timestamp => {
+            v.len() == 14
+                && v.get(..8).and_then(parse_date).is_some()
+                && v.get(8..).is_some_and(valid_time)
+        }
+    };
+    domain_ok
+        && spec
+            .values
+            .as_ref()
+            .is_none_or(|values| values.iter().any(|a| &**a == v))
+}
+
+/// A field's own problem, if any (value non-empty, without quotes inside). A date field's date
+/// goes in `date`.
+#[cold]
+#[inline(never)]
+fn field_problem(
+    spec: &FieldSpec,
+    v: &[u8],
+    charset: Charset,
+    date: &mut Option<NaiveDate>,
+) -> Option<(Check, Params)> {
     match spec.domain {
         Domain::Text => {
             if let Some(what) = charset_problem(v, charset) {
@@ -363,7 +470,8 @@ fn field_problem(spec: &FieldSpec, v: &[u8], charset: Charset) -> Option<(Check,
             }
         }
         Domain::Date => {
-            if parse_date(v).is_none() {
+            *date = parse_date(v);
+            if date.is_none() {
                 return Some((Check::InvalidDate, vec![("value", show(v))]));
             }
         }
@@ -453,8 +561,8 @@ impl<'r, S: Sink> Engine<'r, S> {
             creation_date: None,
             fields: Fields::default(),
             ok: Vec::new(),
-            stack: Vec::new(),
-            spare: Vec::new(),
+            dates: Vec::new(),
+            stack: Frames::default(),
             top_counts: Vec::new(),
             unit: None,
             capture: ContactCapture::default(),
@@ -881,10 +989,12 @@ impl<'r, S: Sink> Engine<'r, S> {
             };
             let fields = std::mem::take(&mut self.fields);
             let ok = std::mem::take(&mut self.ok);
+            let dates = std::mem::take(&mut self.dates);
             let value = |i: usize| fields.value(bytes, i);
             let values = ContactValues {
                 value: &value,
                 ok: &ok,
+                dates: &dates,
                 present: fields.spans.len(),
             };
             let mut pending: Vec<(Check, Option<usize>, Params)> = Vec::new();
@@ -921,6 +1031,7 @@ impl<'r, S: Sink> Engine<'r, S> {
             self.out.claim(line.number, rec, reference, meter_point);
             self.fields = fields;
             self.ok = ok;
+            self.dates = dates;
         }
     }
 
@@ -936,7 +1047,7 @@ impl<'r, S: Sink> Engine<'r, S> {
         if !ended
             || v.is_empty()
             || span.inner_quote
-            || field_problem(spec, v, self.rules.charset()).is_some()
+            || field_problem(spec, v, self.rules.charset(), &mut None).is_some()
         {
             return;
         }
@@ -949,9 +1060,11 @@ impl<'r, S: Sink> Engine<'r, S> {
         self.capture.set_reference(v);
     }
 
-    /// Field count, quoting, and every field's own checks; fills `self.ok`.
+    /// Field count, quoting, and every field's own checks; fills `self.ok` and `self.dates`.
     fn check_fields(&mut self, rec: &'r RecordSpec, bytes: &[u8], base: u64, overlong: bool) {
         self.ok.clear();
+        self.dates.clear();
+        self.dates.resize(rec.fields.len(), None);
         if overlong {
             let limit = self.opts.max_line_bytes.to_string();
             self.emit(
@@ -1057,28 +1170,17 @@ impl<'r, S: Sink> Engine<'r, S> {
                     good = false;
                 }
             }
-            if let Some((check, params)) = field_problem(spec, v, charset) {
-                self.emit(check, Some(&rec.record_type), at, params);
-                good = false;
+            let mut date = None;
+            if !field_plainly_ok(spec, v, &mut date) {
+                if let Some((check, params)) = field_problem(spec, v, charset, &mut date) {
+                    self.emit(check, Some(&rec.record_type), at, params);
+                    good = false;
+                }
+            }
+            if let Some(d) = self.dates.get_mut(i) {
+                *d = date;
             }
             self.ok.push(good);
-        }
-    }
-
-    fn new_frame(&mut self, record: usize, line: u64, width: usize) -> Frame {
-        match self.spare.pop() {
-            Some(mut f) => {
-                f.record = record;
-                f.line = line;
-                f.counts.clear();
-                f.counts.resize(width, 0);
-                f
-            }
-            None => Frame {
-                record,
-                line,
-                counts: vec![0; width],
-            },
         }
     }
 
@@ -1106,8 +1208,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                     ],
                 );
             }
-            let frame = self.new_frame(ri, line, width);
-            self.stack.push(frame);
+            self.stack.push(ri, line, width);
             return;
         }
         while self.stack.len() > level - 1 {
@@ -1158,17 +1259,19 @@ impl<'r, S: Sink> Engine<'r, S> {
                 ],
             );
         }
-        let frame = self.new_frame(ri, line, width);
-        self.stack.push(frame);
+        self.stack.push(ri, line, width);
     }
 
     fn pop_frame(&mut self, format: &'r Format) {
         let Some(frame) = self.stack.pop() else {
             return;
         };
-        if let Some(rec) = format.records.get(frame.record) {
+        let (record, line) = (frame.record, frame.line);
+        if let Some(rec) = format.records.get(record) {
             for &child in &rec.mandatory_children {
-                if frame.counts.get(child).copied().unwrap_or(0) == 0 {
+                // The closed frame stays readable: nothing opens a level in between.
+                let seen = self.stack.frames.get(self.stack.depth);
+                if seen.and_then(|f| f.counts.get(child)).copied().unwrap_or(0) == 0 {
                     let child_name = format
                         .records
                         .get(child)
@@ -1176,7 +1279,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                         .unwrap_or_default();
                     self.emit_at(
                         Check::MissingChildRecord,
-                        Some(frame.line),
+                        Some(line),
                         Some(&rec.record_type),
                         None,
                         vec![
@@ -1187,7 +1290,6 @@ impl<'r, S: Sink> Engine<'r, S> {
                 }
             }
         }
-        self.spare.push(frame);
     }
 
     fn close_unit(&mut self) {
@@ -1313,6 +1415,22 @@ mod tests {
             (false, Some("CMQ"), Some("42"))
         );
         assert_eq!(parse_file_name("SHP42"), (false, None, Some("42")));
+    }
+
+    #[test]
+    fn all_printable_is_the_bytewise_rule() {
+        let plain = |v: &[u8]| v.iter().all(|b| (0x20..0x7f).contains(b));
+        for len in 0..20 {
+            for at in 0..len.max(1) {
+                for b in 0..=255u8 {
+                    let mut v = vec![b'a'; len];
+                    if let Some(x) = v.get_mut(at) {
+                        *x = b;
+                    }
+                    assert_eq!(all_printable(&v), plain(&v), "{v:?}");
+                }
+            }
+        }
     }
 
     #[test]
