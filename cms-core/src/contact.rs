@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use crate::access::{decide_without_time, OrganisationRecord, Request, Rule, User};
 use crate::bytes::{le_u64, load_le};
 use crate::finding::{display_bytes, Check};
+use crate::format::split::Fields;
 use crate::ids::{check_mprn, MprnError};
 use crate::rules::{Organisation, RecordSpec, RuleSet, UploadSpec};
 
@@ -387,7 +388,9 @@ pub(crate) type Emit<'e> = dyn FnMut(Check, Option<usize>, Params) + 'e;
 
 /// The values of one contact record: its line, its fields and which passed their own checks.
 pub(crate) struct ContactValues<'a> {
-    pub value: &'a dyn Fn(usize) -> &'a [u8],
+    /// The record's line and its fields.
+    pub line: &'a [u8],
+    pub fields: &'a Fields,
     pub ok: &'a [bool],
     pub present: usize,
     /// The dates the field checks read, by field (`None` where a field is not a date).
@@ -395,6 +398,11 @@ pub(crate) struct ContactValues<'a> {
 }
 
 impl ContactValues<'_> {
+    /// Field `i`'s value as written (empty when absent).
+    fn value(&self, i: usize) -> &[u8] {
+        self.fields.value(self.line, i)
+    }
+
     /// A good field's value as a date: as the field checks read it, else read now.
     fn date(&self, i: usize) -> Option<NaiveDate> {
         let v = self.good(i)?;
@@ -404,7 +412,7 @@ impl ContactValues<'_> {
     fn good(&self, i: usize) -> Option<&[u8]> {
         match self.ok.get(i) {
             Some(true) if i < self.present => {
-                let v = (self.value)(i);
+                let v = self.value(i);
                 (!v.is_empty()).then_some(v)
             }
             _ => None,
@@ -412,7 +420,7 @@ impl ContactValues<'_> {
     }
 
     fn filled(&self, i: usize) -> bool {
-        i < self.present && !(self.value)(i).is_empty()
+        i < self.present && !self.value(i).is_empty()
     }
 }
 
@@ -550,7 +558,7 @@ pub(crate) fn check_contact_line(
                         emit(
                             Check::FieldNotAllowed,
                             Some(f),
-                            vec![("value", show((values.value)(f))), ("type", type_shown())],
+                            vec![("value", show(values.value(f))), ("type", type_shown())],
                         );
                     }
                 }

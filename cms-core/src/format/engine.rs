@@ -990,9 +990,9 @@ impl<'r, S: Sink> Engine<'r, S> {
             let fields = std::mem::take(&mut self.fields);
             let ok = std::mem::take(&mut self.ok);
             let dates = std::mem::take(&mut self.dates);
-            let value = |i: usize| fields.value(bytes, i);
             let values = ContactValues {
-                value: &value,
+                line: bytes,
+                fields: &fields,
                 ok: &ok,
                 dates: &dates,
                 present: fields.spans.len(),
@@ -1320,9 +1320,9 @@ impl<'r, S: Sink> Engine<'r, S> {
             contact::check_contact_children(&ctx, &self.capture, &count, &mut |c, _, p| {
                 pending.push((c, p))
             });
-            let rt = format.records.get(up.record).map(|r| r.record_type.clone());
+            let rt = format.records.get(up.record).map(|r| &r.record_type);
             for (check, params) in pending {
-                self.emit_at(check, Some(unit_line), rt.as_ref(), None, params);
+                self.emit_at(check, Some(unit_line), rt, None, params);
             }
         }
         while !self.stack.is_empty() {
