@@ -234,6 +234,14 @@ fn first_non_digit(value: &[u8]) -> Option<(usize, u8)> {
 
 /// The number written by `digits` (all ASCII digits), or `None` when it does not fit in a `u64`.
 fn digits_value(digits: &[u8]) -> Option<u64> {
+    if digits.len() <= 19 {
+        // Nineteen digits always fit: no check per digit.
+        let n = digits.iter().fold(0_u64, |acc, &byte| {
+            acc.wrapping_mul(10)
+                .wrapping_add(u64::from(byte.wrapping_sub(b'0')))
+        });
+        return Some(n);
+    }
     digits.iter().try_fold(0_u64, |acc, &byte| {
         acc.checked_mul(10)?
             .checked_add(u64::from(byte.wrapping_sub(b'0')))
