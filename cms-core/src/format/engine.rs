@@ -96,6 +96,13 @@ pub(crate) struct Unit<'a> {
 pub(crate) trait Sink {
     fn finding(&mut self, finding: Finding, attach: Attach);
     fn unit(&mut self, _unit: &Unit<'_>) {}
+    /// The sink keeps no more findings, and never will again: it only counts them, in any
+    /// order ([`Sink::count`]), and the engine need not build them.
+    fn counts_only(&self) -> bool {
+        false
+    }
+    /// A finding it does not keep (only when [`Sink::counts_only`]).
+    fn count(&mut self, _severity: Severity) {}
 }
 
 /// Counts from a run.
@@ -604,6 +611,10 @@ impl<'r, S: Sink> Engine<'r, S> {
                     Severity::Warning => u.verdict.warned = true,
                 }
             }
+        }
+        if self.out.sink.counts_only() {
+            self.out.sink.count(severity);
+            return;
         }
         let offset = match field {
             Some((_, _, at)) => Some(at),

@@ -179,14 +179,29 @@ impl ReportSink {
 
 impl Sink for ReportSink {
     fn finding(&mut self, finding: Finding, _attach: Attach) {
-        match finding.severity {
-            Severity::Error => self.errors += 1,
-            Severity::Warning => self.warnings += 1,
-        }
         if self.findings.len() < self.cap {
+            self.tally(finding.severity);
             self.findings.push(finding);
         } else {
-            self.suppressed += 1;
+            self.count(finding.severity);
+        }
+    }
+
+    fn counts_only(&self) -> bool {
+        self.findings.len() >= self.cap
+    }
+
+    fn count(&mut self, severity: Severity) {
+        self.tally(severity);
+        self.suppressed += 1;
+    }
+}
+
+impl ReportSink {
+    fn tally(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
         }
     }
 }
