@@ -314,8 +314,9 @@ fn all_printable(v: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // No byte below 0x20, none above 0x7E (exact for the word as a whole).
-    let word_ok =
-        |w: u64| (w.wrapping_sub(ONES * 0x20) & !w & HIGH) == 0 && ((w + ONES) | w) & HIGH == 0;
+    let word_ok = |w: u64| {
+        (w.wrapping_sub(ONES * 0x20) & !w & HIGH) == 0 && (w.wrapping_add(ONES) | w) & HIGH == 0
+    };
     let words = v.chunks_exact(8);
     let rest = words.remainder();
     let mut ok = true;
