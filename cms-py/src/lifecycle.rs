@@ -590,7 +590,12 @@ pub(crate) fn action_arg(py: Python<'_>, what: &str, obj: &Bound<'_, PyAny>) -> 
         let kind: String = s.extract()?;
         return value_arg(py, what, &serde_json::json!({ "action": kind }));
     }
-    mapping_arg(py, what, "str (an action needing nothing else, e.g. \"cancel\")", obj)
+    mapping_arg(
+        py,
+        what,
+        "str (an action needing nothing else, e.g. \"cancel\")",
+        obj,
+    )
 }
 
 /// Who acts: `"system"`, or a user and their organisation — `{"user": ..., "organisation":
