@@ -388,17 +388,21 @@ fn field_plainly_ok(spec: &FieldSpec, v: &[u8], date: &mut Option<NaiveDate>) ->
             date.is_some()
         }
         Domain::Time => valid_time(v),
-        Domain::Timestamp => {
-            v.len() == 14
-                && v.get(..8).and_then(parse_date).is_some()
-                && v.get(8..).is_some_and(valid_time)
-        }
+        Domain::Timestamp => valid_timestamp(v),
     };
-    domain_ok
-        && spec
-            .values
-            .as_ref()
-            .is_none_or(|values| values.iter().any(|a| &**a == v))
+    domain_ok && value_allowed(spec, v)
+}
+
+/// `YYYYMMDDHHMMSS`: a real date and a time.
+fn valid_timestamp(v: &[u8]) -> bool {
+    v.len() == 14 && v.get(..8).and_then(parse_date).is_some() && v.get(8..).is_some_and(valid_time)
+}
+
+/// The value is one of the field's values, when it has a list of them.
+fn value_allowed(spec: &FieldSpec, v: &[u8]) -> bool {
+    spec.values
+        .as_ref()
+        .is_none_or(|values| values.iter().any(|a| &**a == v))
 }
 
 /// A field's own problem, if any (value non-empty, without quotes inside). A date field's date
@@ -489,22 +493,18 @@ fn field_problem(
             }
         }
         Domain::Timestamp => {
-            let good = v.len() == 14
-                && v.get(..8).and_then(parse_date).is_some()
-                && v.get(8..).is_some_and(valid_time);
-            if !good {
+            if !valid_timestamp(v) {
                 return Some((Check::InvalidTimestamp, vec![("value", show(v))]));
             }
         }
     }
-    if let Some(values) = &spec.values {
-        if !values.iter().any(|a| &**a == v) {
-            let list: Vec<String> = values.iter().map(|a| format!("`{}`", show(a))).collect();
-            return Some((
-                Check::ValueNotAllowed,
-                vec![("value", show(v)), ("allowed", list.join(", "))],
-            ));
-        }
+    if !value_allowed(spec, v) {
+        let values = spec.values.as_deref().unwrap_or_default();
+        let list: Vec<String> = values.iter().map(|a| format!("`{}`", show(a))).collect();
+        return Some((
+            Check::ValueNotAllowed,
+            vec![("value", show(v)), ("allowed", list.join(", "))],
+        ));
     }
     None
 }
