@@ -26,6 +26,18 @@ pub(crate) fn load_le(b: &[u8]) -> u64 {
     }
 }
 
+/// Every byte 0x01: times a byte, that byte in every place.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte.
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The high bit of each byte of `x` that is zero, and no other bit (exact: no carry crosses
+/// from one byte to the next).
+pub(crate) fn zero_bytes(x: u64) -> u64 {
+    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+}
+
 #[cfg(test)]
 #[allow(clippy::indexing_slicing, clippy::unwrap_used)] // tests: a panic is how a test fails
 mod tests {
@@ -46,5 +58,21 @@ mod tests {
         }
         assert_eq!(le_u64(b"12345678"), u64::from_le_bytes(*b"12345678"));
         assert_eq!(le_u64(b"1234567"), 0);
+    }
+
+    #[test]
+    fn zero_bytes_marks_exactly_the_zero_bytes() {
+        for a in 0..=255u8 {
+            for b in [0u8, 1, 0x7f, 0x80, 0xff, a] {
+                let w = u64::from_le_bytes([a, b, 0, a, 0xff, b, a, 0]);
+                let want = w
+                    .to_le_bytes()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| **x == 0)
+                    .fold(0u64, |m, (i, _)| m | 0x80 << (8 * i));
+                assert_eq!(zero_bytes(w), want, "{w:016x}");
+            }
+        }
     }
 }

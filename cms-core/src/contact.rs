@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use crate::access::{decide_without_time, OrganisationRecord, Request, Rule, User};
 use crate::bytes::{le_u64, load_le};
 use crate::finding::{display_bytes, Check};
+use crate::format::engine::FieldCheck;
 use crate::format::split::Fields;
 use crate::ids::{check_mprn, MprnError};
 use crate::rules::{Organisation, RecordSpec, RuleSet, UploadSpec};
@@ -391,10 +392,9 @@ pub(crate) struct ContactValues<'a> {
     /// The record's line and its fields.
     pub line: &'a [u8],
     pub fields: &'a Fields,
-    pub ok: &'a [bool],
+    /// The field checks' verdicts, by field (a good date field's date with it).
+    pub checked: &'a [FieldCheck],
     pub present: usize,
-    /// The dates the field checks read, by field (`None` where a field is not a date).
-    pub dates: &'a [Option<NaiveDate>],
 }
 
 impl ContactValues<'_> {
@@ -406,12 +406,12 @@ impl ContactValues<'_> {
     /// A good field's value as a date: as the field checks read it, else read now.
     fn date(&self, i: usize) -> Option<NaiveDate> {
         let v = self.good(i)?;
-        self.dates.get(i).copied().flatten().or_else(|| date(v))
+        self.checked.get(i).and_then(|c| c.date).or_else(|| date(v))
     }
 
     fn good(&self, i: usize) -> Option<&[u8]> {
-        match self.ok.get(i) {
-            Some(true) if i < self.present => {
+        match self.checked.get(i) {
+            Some(c) if c.ok && i < self.present => {
                 let v = self.value(i);
                 (!v.is_empty()).then_some(v)
             }

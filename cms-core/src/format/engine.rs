@@ -13,7 +13,7 @@ use crate::access::{
 
 use super::outbox::{ClaimField, Outbox, Verdict};
 use super::reader::{Line, LineReader, LineSource};
-use super::split::{split, Fields};
+use super::split::{split, Fields, Span};
 use crate::contact::{self, ContactCapture, ContactContext, ContactIndex, ContactValues};
 use crate::finding::{display_bytes, Check, Finding, Name, Scope, Severity};
 use crate::rules::{Charset, Domain, FieldSpec, Format, Organisation, RecordSpec, RuleSet};
@@ -128,6 +128,25 @@ pub(crate) enum Place {
     Orphan,
 }
 
+/// One field's verdict from the field checks: whether its value is good (an empty optional
+/// field is), and its date when it is a good date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FieldCheck {
+    pub ok: bool,
+    pub date: Option<NaiveDate>,
+}
+
+impl FieldCheck {
+    const GOOD: FieldCheck = FieldCheck {
+        ok: true,
+        date: None,
+    };
+    const BAD: FieldCheck = FieldCheck {
+        ok: false,
+        date: None,
+    };
+}
+
 struct Frame {
     record: usize,
     line: u64,
@@ -207,9 +226,8 @@ pub(crate) struct Engine<'r, S> {
     stats: Stats,
     creation_date: Option<NaiveDate>,
     fields: Fields,
-    ok: Vec<bool>,
-    /// The dates read by the field checks, by field.
-    dates: Vec<Option<NaiveDate>>,
+    /// The field checks' verdicts on the current record, by field.
+    checked: Vec<FieldCheck>,
     stack: Frames,
     top_counts: Vec<u64>,
     unit: Option<UnitState>,
@@ -311,8 +329,7 @@ fn describe_byte(b: u8) -> String {
 /// The first character not allowed by the charset: its description.
 /// Every byte is printable ASCII (0x20 to 0x7E): eight bytes at a time.
 fn all_printable(v: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+    use crate::bytes::{HIGH, ONES};
     // No byte below 0x20, none above 0x7E (exact for the word as a whole).
     let word_ok = |w: u64| {
         (w.wrapping_sub(ONES * 0x20) & !w & HIGH) == 0 && (w.wrapping_add(ONES) | w) & HIGH == 0
@@ -379,10 +396,7 @@ type Params = Vec<(&'static str, String)>;
 fn field_plainly_ok(spec: &FieldSpec, v: &[u8], date: &mut Option<NaiveDate>) -> bool {
     let domain_ok = match spec.domain {
         Domain::Text => v.len() <= spec.length as usize && all_printable(v),
-        Domain::Numeric => {
-            v.len() <= spec.length.saturating_sub(spec.decimals) as usize
-                && v.iter().all(u8::is_ascii_digit)
-        }
+        Domain::Numeric => numeric_plainly_ok(spec, v),
         Domain::Date => {
             *date = parse_date(v);
             date.is_some()
@@ -391,6 +405,29 @@ fn field_plainly_ok(spec: &FieldSpec, v: &[u8], date: &mut Option<NaiveDate>) ->
         Domain::Timestamp => valid_timestamp(v),
     };
     domain_ok && value_allowed(spec, v)
+}
+
+/// A number within its field's digits and decimals: `-` (when signed), digits, and `.` with
+/// digits — what [`field_problem`] accepts, read in one pass.
+fn numeric_plainly_ok(spec: &FieldSpec, v: &[u8]) -> bool {
+    let body = match v {
+        [b'-', rest @ ..] if spec.signed => rest,
+        _ => v,
+    };
+    let max_int = spec.length.saturating_sub(spec.decimals) as usize;
+    let int = body.iter().take_while(|b| b.is_ascii_digit()).count();
+    if int == 0 || int > max_int {
+        return false;
+    }
+    match body.get(int..) {
+        Some([b'.', frac @ ..]) => {
+            !frac.is_empty()
+                && frac.len() <= spec.decimals as usize
+                && frac.iter().all(u8::is_ascii_digit)
+        }
+        Some(rest) => rest.is_empty(),
+        None => false,
+    }
 }
 
 /// `YYYYMMDDHHMMSS`: a real date and a time.
@@ -568,8 +605,7 @@ impl<'r, S: Sink> Engine<'r, S> {
             stats: Stats::default(),
             creation_date: None,
             fields: Fields::default(),
-            ok: Vec::new(),
-            dates: Vec::new(),
+            checked: Vec::new(),
             stack: Frames::default(),
             top_counts: Vec::new(),
             unit: None,
@@ -824,7 +860,7 @@ impl<'r, S: Sink> Engine<'r, S> {
         let spec = &env.header;
         self.check_fields(spec, bytes, base, line.overlong);
         let good = |e: &Self, i: usize| -> Option<&[u8]> {
-            (e.ok.get(i) == Some(&true) && i < e.fields.spans.len())
+            (e.checked.get(i).is_some_and(|c| c.ok) && i < e.fields.spans.len())
                 .then(|| e.fields.value(bytes, i))
         };
         let file_type = good(self, env.file_type).filter(|v| !v.is_empty());
@@ -912,7 +948,7 @@ impl<'r, S: Sink> Engine<'r, S> {
         let spec = &env.trailer;
         self.check_fields(spec, bytes, base, line.overlong);
         let i = env.record_count;
-        if self.ok.get(i) == Some(&true) && i < self.fields.spans.len() {
+        if self.checked.get(i).is_some_and(|c| c.ok) && i < self.fields.spans.len() {
             if let Some(declared) = parse_u64(self.fields.value(bytes, i)) {
                 if declared != self.body_records {
                     let start = self.fields.spans.get(i).map_or(0, |s| s.start as u64);
@@ -1000,13 +1036,11 @@ impl<'r, S: Sink> Engine<'r, S> {
                 user: self.opts.user.as_ref(),
             };
             let fields = std::mem::take(&mut self.fields);
-            let ok = std::mem::take(&mut self.ok);
-            let dates = std::mem::take(&mut self.dates);
+            let checked = std::mem::take(&mut self.checked);
             let values = ContactValues {
                 line: bytes,
                 fields: &fields,
-                ok: &ok,
-                dates: &dates,
+                checked: &checked,
                 present: fields.spans.len(),
             };
             let mut pending: Vec<(Check, Option<usize>, Params)> = Vec::new();
@@ -1017,9 +1051,12 @@ impl<'r, S: Sink> Engine<'r, S> {
                 &mut self.capture,
             );
             let offset = |i: usize| base + fields.spans.get(i).map_or(0, |s| s.start as u64);
-            for (check, f, params) in pending {
-                let at = f.and_then(|i| rec.fields.get(i).map(|fs| (&fs.name, i, offset(i))));
-                self.emit(check, Some(&rec.record_type), at, params);
+            // (Most contacts have no finding: nothing to pass on, nothing to drop.)
+            if !pending.is_empty() {
+                for (check, f, params) in pending {
+                    let at = f.and_then(|i| rec.fields.get(i).map(|fs| (&fs.name, i, offset(i))));
+                    self.emit(check, Some(&rec.record_type), at, params);
+                }
             }
             let reference = self.capture.reference().filter(|_| claim.reference);
             let reference = reference.map(|value| ClaimField {
@@ -1042,8 +1079,7 @@ impl<'r, S: Sink> Engine<'r, S> {
             };
             self.out.claim(line.number, rec, reference, meter_point);
             self.fields = fields;
-            self.ok = ok;
-            self.dates = dates;
+            self.checked = checked;
         }
     }
 
@@ -1072,11 +1108,9 @@ impl<'r, S: Sink> Engine<'r, S> {
         self.capture.set_reference(v);
     }
 
-    /// Field count, quoting, and every field's own checks; fills `self.ok` and `self.dates`.
+    /// Field count, quoting, and every field's own checks; fills `self.checked`.
     fn check_fields(&mut self, rec: &'r RecordSpec, bytes: &[u8], base: u64, overlong: bool) {
-        self.ok.clear();
-        self.dates.clear();
-        self.dates.resize(rec.fields.len(), None);
+        self.checked.clear();
         if overlong {
             let limit = self.opts.max_line_bytes.to_string();
             self.emit(
@@ -1130,70 +1164,94 @@ impl<'r, S: Sink> Engine<'r, S> {
                 ],
             );
         }
-        let charset = self.rules.charset();
+        let strict = self.opts.strict;
         for (i, spec) in rec.fields.iter().enumerate() {
             let Some(span) = self.fields.spans.get(i).copied() else {
-                self.ok.push(false);
+                self.checked.push(FieldCheck::BAD);
                 continue;
             };
             let v = bytes.get(span.start..span.end).unwrap_or_default();
-            let at = Some((&spec.name, i, base + span.start as u64));
-            let mut good = true;
-            if span.inner_quote {
+            // The common cases first, without building anything.
+            if !span.inner_quote {
+                if v.is_empty() {
+                    if !spec.mandatory {
+                        self.checked.push(FieldCheck::GOOD);
+                        continue;
+                    }
+                } else if !strict || (spec.domain == Domain::Text) == span.quoted {
+                    let mut date = None;
+                    if field_plainly_ok(spec, v, &mut date) {
+                        self.checked.push(FieldCheck { ok: true, date });
+                        continue;
+                    }
+                }
+            }
+            let at = (&spec.name, i, base + span.start as u64);
+            let check = self.check_field_closely(rec, spec, span, v, at);
+            self.checked.push(check);
+        }
+    }
+
+    /// A field [`field_plainly_ok`] did not pass at once: its findings, and its verdict.
+    fn check_field_closely(
+        &mut self,
+        rec: &'r RecordSpec,
+        spec: &'r FieldSpec,
+        span: Span,
+        v: &[u8],
+        at: (&Name, usize, u64),
+    ) -> FieldCheck {
+        let at = Some(at);
+        if span.inner_quote {
+            self.emit(
+                Check::QuoteInField,
+                Some(&rec.record_type),
+                at,
+                vec![("value", show(v))],
+            );
+            return FieldCheck::BAD;
+        }
+        if v.is_empty() {
+            if spec.mandatory {
                 self.emit(
-                    Check::QuoteInField,
+                    Check::MandatoryFieldMissing,
+                    Some(&rec.record_type),
+                    at,
+                    Vec::new(),
+                );
+                return FieldCheck::BAD;
+            }
+            return FieldCheck::GOOD;
+        }
+        let mut good = true;
+        if self.opts.strict {
+            let text = spec.domain == Domain::Text;
+            if text && !span.quoted {
+                self.emit(
+                    Check::TextNotQuoted,
                     Some(&rec.record_type),
                     at,
                     vec![("value", show(v))],
                 );
-                self.ok.push(false);
-                continue;
+                good = false;
+            } else if !text && span.quoted {
+                self.emit(
+                    Check::NonTextQuoted,
+                    Some(&rec.record_type),
+                    at,
+                    vec![("value", show(v))],
+                );
+                good = false;
             }
-            if v.is_empty() {
-                if spec.mandatory {
-                    self.emit(
-                        Check::MandatoryFieldMissing,
-                        Some(&rec.record_type),
-                        at,
-                        Vec::new(),
-                    );
-                    good = false;
-                }
-                self.ok.push(good);
-                continue;
-            }
-            if self.opts.strict {
-                let text = spec.domain == Domain::Text;
-                if text && !span.quoted {
-                    self.emit(
-                        Check::TextNotQuoted,
-                        Some(&rec.record_type),
-                        at,
-                        vec![("value", show(v))],
-                    );
-                    good = false;
-                } else if !text && span.quoted {
-                    self.emit(
-                        Check::NonTextQuoted,
-                        Some(&rec.record_type),
-                        at,
-                        vec![("value", show(v))],
-                    );
-                    good = false;
-                }
-            }
-            let mut date = None;
-            if !field_plainly_ok(spec, v, &mut date) {
-                if let Some((check, params)) = field_problem(spec, v, charset, &mut date) {
-                    self.emit(check, Some(&rec.record_type), at, params);
-                    good = false;
-                }
-            }
-            if let Some(d) = self.dates.get_mut(i) {
-                *d = date;
-            }
-            self.ok.push(good);
         }
+        let mut date = None;
+        if !field_plainly_ok(spec, v, &mut date) {
+            if let Some((check, params)) = field_problem(spec, v, self.rules.charset(), &mut date) {
+                self.emit(check, Some(&rec.record_type), at, params);
+                good = false;
+            }
+        }
+        FieldCheck { ok: good, date }
     }
 
     fn place_record(&mut self, format: &'r Format, ri: usize, rec: &'r RecordSpec, line: u64) {
@@ -1228,11 +1286,12 @@ impl<'r, S: Sink> Engine<'r, S> {
         }
         let parent_ok =
             self.stack.len() == level - 1 && self.stack.last().map(|f| f.record) == rec.parent;
-        let parent_name = rec
-            .parent
-            .and_then(|p| format.records.get(p))
-            .map(|p| p.record_type.to_string())
-            .unwrap_or_default();
+        let parent_name = || {
+            rec.parent
+                .and_then(|p| format.records.get(p))
+                .map(|p| p.record_type.to_string())
+                .unwrap_or_default()
+        };
         if !parent_ok {
             self.emit(
                 Check::RecordOutOfPlace,
@@ -1240,7 +1299,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                 None,
                 vec![
                     ("record", rec.record_type.to_string()),
-                    ("parent", parent_name),
+                    ("parent", parent_name()),
                 ],
             );
             return;
@@ -1266,7 +1325,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                     ("max", max),
                     (
                         "parent",
-                        format!("the `{parent_name}` on line {parent_line}"),
+                        format!("the `{}` on line {parent_line}", parent_name()),
                     ),
                 ],
             );
@@ -1442,6 +1501,31 @@ mod tests {
                     assert_eq!(all_printable(&v), plain(&v), "{v:?}");
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The numeric fast path accepts exactly the values the detailed check finds nothing in.
+        #[test]
+        fn numeric_fast_path_is_the_detailed_rule(
+            v in "-?[0-9.]{0,9}|[-0-9.a ]{1,6}",
+            length in 0u32..12,
+            decimals in 0u32..5,
+            signed: bool,
+        ) {
+            let spec = FieldSpec {
+                name: Name::from("N"),
+                mandatory: false,
+                domain: Domain::Numeric,
+                length: length.max(decimals),
+                decimals,
+                signed,
+                values: None,
+            };
+            let v = v.as_bytes();
+            proptest::prop_assume!(!v.is_empty());
+            let detailed = field_problem(&spec, v, Charset::PrintableAscii, &mut None).is_none();
+            proptest::prop_assert_eq!(numeric_plainly_ok(&spec, v), detailed);
         }
     }
 

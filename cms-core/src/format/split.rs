@@ -5,7 +5,7 @@
 //! that reaches the end of the line unclosed makes the record unbalanced: a quote never joins
 //! lines.
 
-use crate::bytes::load_le;
+use crate::bytes::{load_le, zero_bytes, ONES};
 
 /// Where one field's value lies in the line (quotes excluded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,14 +153,6 @@ pub fn split(line: &[u8], max: usize, out: &mut Fields) {
         }),
     }
     out.total = out.spans.len();
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-
-/// The high bit of each byte of `x` that is zero, and no other bit.
-fn zero_bytes(x: u64) -> u64 {
-    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
 }
 
 /// The high bit of each byte of `w` that is a comma or a double quote.
