@@ -47,14 +47,6 @@ impl<P: Copy + Default> Table<P> {
         }
     }
 
-    /// The tag where a lookup of `hash` starts (see [`ContactIndex::warm`]).
-    fn warm(&self, hash: u32) -> u8 {
-        self.tags
-            .get(home(hash, self.tags.len()))
-            .copied()
-            .unwrap_or(0)
-    }
-
     /// The slot holding an entry `is` accepts among those of this hash: `Ok`, or `Err` with the
     /// empty slot where it would go. Grows first when one more entry would crowd the table.
     fn find(
@@ -190,11 +182,6 @@ impl ByteSet {
         (self.hasher.hash(key) >> 32) as u32
     }
 
-    /// See [`ContactIndex::warm`].
-    fn warm(&self, key: &[u8]) -> u8 {
-        self.table.warm(self.hash(key))
-    }
-
     /// Insert; true when the string was not there before.
     pub(crate) fn insert(&mut self, key: &[u8]) -> bool {
         if !self.overflow.is_empty() && self.overflow.contains(key) {
@@ -249,11 +236,6 @@ impl MeterPointSet {
         ((x ^ (x >> 31)) >> 32) as u32
     }
 
-    /// See [`ContactIndex::warm`].
-    fn warm(&self, mprn: u64) -> u8 {
-        self.table.warm(Self::hash(self.key, mprn))
-    }
-
     /// Insert a pair that [`Self::packs`]; true when it was not there before.
     fn insert(&mut self, mprn: u64, type_index: usize) -> bool {
         let want = mprn << 16 | type_index as u64;
@@ -292,15 +274,6 @@ impl ContactIndex {
     /// Index a customer reference; true when no earlier contact had it.
     pub(crate) fn reference_is_new(&mut self, reference: &[u8]) -> bool {
         self.references.insert(reference)
-    }
-
-    /// Read the slots where a lookup of this reference and MPRN will start, and nothing more:
-    /// the value is of no use. With tables larger than the caches each lookup waits on memory;
-    /// done for a batch of contacts first, these reads overlap, and the lookups that follow
-    /// find their memory cached (safe code has no prefetch instruction: this is its stand-in).
-    pub(crate) fn warm(&self, reference: Option<&[u8]>, mprn: Option<u64>) -> u8 {
-        reference.map_or(0, |r| self.references.warm(r))
-            ^ mprn.map_or(0, |n| self.meter_points.warm(n))
     }
 
     /// Index an MPRN for a contact type; true when no earlier contact of that type had it.

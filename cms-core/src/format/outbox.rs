@@ -3,9 +3,11 @@
 //! looked up together.
 //!
 //! Why: in a file of a million contacts the indexes outgrow the processor's caches, and every
-//! lookup waits on memory; made one contact at a time, those waits were the largest single cost
-//! of validating a large file. Made for a batch of contacts at once, the memory reads overlap
-//! ([`ContactIndex::warm`]). Nothing is reordered: the sink receives exactly the findings and
+//! lookup waits on memory; made one contact at a time, among the thousands of instructions of
+//! the contact's other checks, those waits add up one after the other. Made for a batch of
+//! contacts at once, in a tight loop for each index, the waits of one lookup overlap those of
+//! the next (measured: the batched lookups are faster than the same lookups made on the spot,
+//! although they copy the claims). Nothing is reordered: the sink receives exactly the findings and
 //! units, in exactly the order, that a lookup made on the spot would have given — a duplicate's
 //! finding follows the other findings of its line, and its contact's unit says it is rejected.
 //!
@@ -75,6 +77,8 @@ pub(crate) struct Outbox<'r, S> {
     keys: Vec<u8>,
     captures: Vec<ContactCapture>,
     captures_used: usize,
+    /// For each claim held back: its reference, its meter point is a duplicate.
+    duplicates: Vec<(bool, bool)>,
 }
 
 impl<'r, S: Sink> Outbox<'r, S> {
@@ -86,6 +90,7 @@ impl<'r, S: Sink> Outbox<'r, S> {
             keys: Vec::new(),
             captures: Vec::new(),
             captures_used: 0,
+            duplicates: Vec::new(),
         }
     }
 
@@ -172,13 +177,19 @@ impl<'r, S: Sink> Outbox<'r, S> {
         index: &mut ContactIndex,
         open: Option<&mut Verdict>,
     ) {
-        // First the reads, all of them, so that they overlap; then the lookups, in order.
+        // The lookups first, each index on its own and in file order, in tight loops: the
+        // memory waits of one lookup overlap those of the next.
         let keys = &self.keys;
-        let warmed = self.claims.iter().fold(0u8, |acc, c| {
+        self.duplicates.clear();
+        self.duplicates.extend(self.claims.iter().map(|c| {
             let reference = c.reference.as_ref().and_then(|k| keys.get(k.bytes.clone()));
-            acc ^ index.warm(reference, c.meter_point.as_ref().map(|m| m.1))
-        });
-        std::hint::black_box(warmed);
+            (reference.is_some_and(|r| !index.reference_is_new(r)), false)
+        }));
+        for (c, d) in self.claims.iter().zip(self.duplicates.iter_mut()) {
+            if let Some((_, mprn, type_index, _)) = &c.meter_point {
+                d.1 = !index.meter_point_is_new(*mprn, *type_index);
+            }
+        }
         let mut events = std::mem::take(&mut self.events);
         // What the claims found about the unit they belong to: the next unit passed on.
         let mut verdict = Verdict::default();
@@ -186,15 +197,9 @@ impl<'r, S: Sink> Outbox<'r, S> {
             match event {
                 Event::Finding(f, attach) => self.sink.finding(f, attach),
                 Event::Claim(i) => {
-                    if let Some(claim) = self.claims.get(i) {
-                        resolve(
-                            rules,
-                            index,
-                            claim,
-                            &self.keys,
-                            &mut self.sink,
-                            &mut verdict,
-                        );
+                    if let (Some(claim), Some(&dups)) = (self.claims.get(i), self.duplicates.get(i))
+                    {
+                        resolve(rules, claim, dups, &self.keys, &mut self.sink, &mut verdict);
                     }
                 }
                 Event::Unit {
@@ -228,11 +233,11 @@ impl<'r, S: Sink> Outbox<'r, S> {
     }
 }
 
-/// Make one contact's lookups; pass on the findings of the duplicates.
+/// Pass on the findings of one contact's duplicates.
 fn resolve<S: Sink>(
     rules: &RuleSet,
-    index: &mut ContactIndex,
     claim: &Claim<'_>,
+    (reference_dup, meter_point_dup): (bool, bool),
     keys: &[u8],
     sink: &mut S,
     verdict: &mut Verdict,
@@ -262,7 +267,7 @@ fn resolve<S: Sink>(
     };
     if let Some(kept) = &claim.reference {
         let value = bytes(&kept.bytes);
-        if !index.reference_is_new(value) {
+        if reference_dup {
             found(
                 Check::DuplicateReference,
                 kept,
@@ -270,8 +275,8 @@ fn resolve<S: Sink>(
             );
         }
     }
-    if let Some((kept, mprn, type_index, type_code)) = &claim.meter_point {
-        if !index.meter_point_is_new(*mprn, *type_index) {
+    if let Some((kept, _, _, type_code)) = &claim.meter_point {
+        if meter_point_dup {
             found(
                 Check::DuplicateMeterPoint,
                 kept,
