@@ -38,6 +38,17 @@ pub(crate) fn zero_bytes(x: u64) -> u64 {
     !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
 }
 
+/// Every byte a space.
+pub(crate) const SPACES: u64 = ONES * 0x20;
+
+/// Bits whose high bits (`& HIGH`) are all zero when every byte of `w` is printable ASCII
+/// (0x20 to 0x7E). Exact for the word as a whole, and for any number of words OR-ed together:
+/// a byte below 0x20 borrows in the subtraction, one above 0x7E carries in the addition or has
+/// its own high bit.
+pub(crate) fn nonprintable_bits(w: u64) -> u64 {
+    (w.wrapping_sub(SPACES) & !w) | w.wrapping_add(ONES) | w
+}
+
 #[cfg(test)]
 #[allow(clippy::indexing_slicing, clippy::unwrap_used)] // tests: a panic is how a test fails
 mod tests {

@@ -145,6 +145,12 @@ impl FieldCheck {
         ok: false,
         date: None,
     };
+    /// Not decided yet: the field needs a closer look. A marker only while the checks run:
+    /// every field so marked has its verdict before they return.
+    const CLOSER: FieldCheck = FieldCheck {
+        ok: false,
+        date: NaiveDate::from_ymd_opt(0, 1, 1),
+    };
 }
 
 struct Frame {
@@ -326,28 +332,23 @@ fn describe_byte(b: u8) -> String {
     }
 }
 
-/// The first character not allowed by the charset: its description.
 /// Every byte is printable ASCII (0x20 to 0x7E): eight bytes at a time.
 fn all_printable(v: &[u8]) -> bool {
-    use crate::bytes::{HIGH, ONES};
-    // No byte below 0x20, none above 0x7E (exact for the word as a whole).
-    let word_ok = |w: u64| {
-        (w.wrapping_sub(ONES * 0x20) & !w & HIGH) == 0 && (w.wrapping_add(ONES) | w) & HIGH == 0
-    };
+    use crate::bytes::{load_le, nonprintable_bits, HIGH, SPACES};
     let words = v.chunks_exact(8);
     let rest = words.remainder();
-    let mut ok = true;
+    let mut bad = 0;
     for w in words {
-        ok &= word_ok(crate::bytes::le_u64(w));
+        bad |= nonprintable_bits(crate::bytes::le_u64(w));
     }
     if !rest.is_empty() {
         // The missing bytes as spaces.
-        let pad = u64::MAX << (8 * rest.len());
-        ok &= word_ok(crate::bytes::load_le(rest) | (pad & (ONES * 0x20)));
+        bad |= nonprintable_bits(load_le(rest) | SPACES << (8 * rest.len()));
     }
-    ok
+    bad & HIGH == 0
 }
 
+/// The first character not allowed by the charset: its description.
 fn charset_problem(v: &[u8], charset: Charset) -> Option<String> {
     if all_printable(v) {
         return None;
@@ -389,13 +390,43 @@ fn text_length(v: &[u8], charset: Charset) -> usize {
 
 type Params = Vec<(&'static str, String)>;
 
+/// A field's verdict when it is plainly good (or empty and optional); `None` when it needs a
+/// closer look (a quote inside, a mandatory field empty, strict quoting, or a value
+/// [`field_plainly_ok`] does not pass).
+#[inline]
+fn plain_verdict(
+    spec: &FieldSpec,
+    span: &Span,
+    line: &[u8],
+    printable: bool,
+    strict: bool,
+) -> Option<FieldCheck> {
+    if span.inner_quote {
+        return None;
+    }
+    let v = line.get(span.start..span.end).unwrap_or_default();
+    if v.is_empty() {
+        return (!spec.mandatory).then_some(FieldCheck::GOOD);
+    }
+    if strict && (spec.domain == Domain::Text) != span.quoted {
+        return None;
+    }
+    let mut date = None;
+    field_plainly_ok(spec, v, printable, &mut date).then_some(FieldCheck { ok: true, date })
+}
+
 /// The common case of [`field_problem`], without building anything: true when the value is
 /// plainly good (printable text within its length; unsigned whole digits within theirs; a
 /// date, a time, a timestamp; one of its values). False says only "look closer".
 #[inline]
-fn field_plainly_ok(spec: &FieldSpec, v: &[u8], date: &mut Option<NaiveDate>) -> bool {
+fn field_plainly_ok(
+    spec: &FieldSpec,
+    v: &[u8],
+    printable: bool,
+    date: &mut Option<NaiveDate>,
+) -> bool {
     let domain_ok = match spec.domain {
-        Domain::Text => v.len() <= spec.length as usize && all_printable(v),
+        Domain::Text => v.len() <= spec.length as usize && (printable || all_printable(v)),
         Domain::Numeric => numeric_plainly_ok(spec, v),
         Domain::Date => {
             *date = parse_date(v);
@@ -1164,31 +1195,43 @@ impl<'r, S: Sink> Engine<'r, S> {
                 ],
             );
         }
+        // First every field's plain verdict, in one tight pass that builds nothing; then a
+        // closer look, in field order, at the few fields it did not pass.
         let strict = self.opts.strict;
-        for (i, spec) in rec.fields.iter().enumerate() {
-            let Some(span) = self.fields.spans.get(i).copied() else {
-                self.checked.push(FieldCheck::BAD);
+        let mut closer = false;
+        let spans = &self.fields.spans;
+        let printable = self.fields.printable;
+        self.checked
+            .extend(rec.fields.iter().zip(spans).map(|(spec, span)| {
+                match plain_verdict(spec, span, bytes, printable, strict) {
+                    Some(check) => check,
+                    None => {
+                        closer = true;
+                        FieldCheck::CLOSER
+                    }
+                }
+            }));
+        // Fields missing from the line: not good (their count is a finding already).
+        let missing = rec.fields.len().saturating_sub(spans.len());
+        self.checked
+            .extend(std::iter::repeat_n(FieldCheck::BAD, missing));
+        if !closer {
+            return;
+        }
+        for i in 0..self.checked.len() {
+            let (Some(&FieldCheck::CLOSER), Some(spec), Some(&span)) = (
+                self.checked.get(i),
+                rec.fields.get(i),
+                self.fields.spans.get(i),
+            ) else {
                 continue;
             };
             let v = bytes.get(span.start..span.end).unwrap_or_default();
-            // The common cases first, without building anything.
-            if !span.inner_quote {
-                if v.is_empty() {
-                    if !spec.mandatory {
-                        self.checked.push(FieldCheck::GOOD);
-                        continue;
-                    }
-                } else if !strict || (spec.domain == Domain::Text) == span.quoted {
-                    let mut date = None;
-                    if field_plainly_ok(spec, v, &mut date) {
-                        self.checked.push(FieldCheck { ok: true, date });
-                        continue;
-                    }
-                }
-            }
             let at = (&spec.name, i, base + span.start as u64);
             let check = self.check_field_closely(rec, spec, span, v, at);
-            self.checked.push(check);
+            if let Some(c) = self.checked.get_mut(i) {
+                *c = check;
+            }
         }
     }
 
@@ -1245,7 +1288,7 @@ impl<'r, S: Sink> Engine<'r, S> {
             }
         }
         let mut date = None;
-        if !field_plainly_ok(spec, v, &mut date) {
+        if !field_plainly_ok(spec, v, false, &mut date) {
             if let Some((check, params)) = field_problem(spec, v, self.rules.charset(), &mut date) {
                 self.emit(check, Some(&rec.record_type), at, params);
                 good = false;

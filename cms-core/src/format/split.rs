@@ -5,7 +5,7 @@
 //! that reaches the end of the line unclosed makes the record unbalanced: a quote never joins
 //! lines.
 
-use crate::bytes::{load_le, zero_bytes, ONES};
+use crate::bytes::{load_le, nonprintable_bits, zero_bytes, HIGH, ONES, SPACES};
 
 /// Where one field's value lies in the line (quotes excluded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +31,9 @@ pub struct Fields {
     pub overflow: bool,
     /// The number of fields in the line (exact up to the limit, then counted by commas).
     pub total: usize,
+    /// Every byte of the line is printable ASCII (0x20 to 0x7E). False can also mean "not
+    /// known": after more fields than the limit, the rest of the line is not looked at.
+    pub printable: bool,
 }
 
 impl Fields {
@@ -51,6 +54,7 @@ pub fn split(line: &[u8], max: usize, out: &mut Fields) {
     out.spans.clear();
     out.unbalanced = false;
     out.overflow = false;
+    out.printable = false;
     let len = line.len();
     let max = max.max(1);
     // Where the current field starts; whether it is quoted (and where its value starts);
@@ -62,8 +66,16 @@ pub fn split(line: &[u8], max: usize, out: &mut Fields) {
     let mut closed = false;
     // Most bytes of a record are neither a comma nor a quote: only those that are get looked at.
     let mut base = 0usize;
+    // The bytes that are not printable, eight at a time (a short last word padded with spaces,
+    // which are neither commas nor quotes).
+    let mut bad = 0u64;
     while base < len {
-        let mut mask = specials(word_at(line, base));
+        let mut word = word_at(line, base);
+        if len - base < 8 {
+            word |= SPACES << (8 * (len - base));
+        }
+        bad |= nonprintable_bits(word);
+        let mut mask = specials(word);
         while mask != 0 {
             let p = base + (mask.trailing_zeros() / 8) as usize;
             mask &= mask - 1;
@@ -111,6 +123,7 @@ pub fn split(line: &[u8], max: usize, out: &mut Fields) {
                     quoted = None;
                     if at_end {
                         out.total = out.spans.len();
+                        out.printable = bad & HIGH == 0;
                         return;
                     }
                     // The comma that follows is taken now when it is in this word.
@@ -153,6 +166,7 @@ pub fn split(line: &[u8], max: usize, out: &mut Fields) {
         }),
     }
     out.total = out.spans.len();
+    out.printable = bad & HIGH == 0;
 }
 
 /// The high bit of each byte of `w` that is a comma or a double quote.
@@ -366,7 +380,7 @@ mod tests {
         #[test]
         fn the_word_at_a_time_splitter_matches_the_bytewise_one(
             line in proptest::collection::vec(
-                proptest::sample::select(vec![b',', b'"', b'a', b'1', b' ', 0xff]),
+                proptest::sample::select(vec![b',', b'"', b'a', b'1', b' ', 0xff, 0x00, 0x1f, 0x7e, 0x7f]),
                 0..150,
             ),
             max in 1usize..16,
@@ -379,6 +393,13 @@ mod tests {
                 (fast.unbalanced, fast.overflow, fast.total),
                 (slow.unbalanced, slow.overflow, slow.total)
             );
+            // The line's printable flag: exact unless the splitter stopped early.
+            let printable = line.iter().all(|b| (0x20..0x7f).contains(b));
+            if !fast.overflow {
+                proptest::prop_assert_eq!(fast.printable, printable);
+            } else {
+                proptest::prop_assert!(!fast.printable || printable);
+            }
         }
     }
 
