@@ -1268,25 +1268,15 @@ impl<'r, S: Sink> Engine<'r, S> {
             return FieldCheck::GOOD;
         }
         let mut good = true;
-        if self.opts.strict {
-            let text = spec.domain == Domain::Text;
-            if text && !span.quoted {
-                self.emit(
-                    Check::TextNotQuoted,
-                    Some(&rec.record_type),
-                    at,
-                    vec![("value", show(v))],
-                );
-                good = false;
-            } else if !text && span.quoted {
-                self.emit(
-                    Check::NonTextQuoted,
-                    Some(&rec.record_type),
-                    at,
-                    vec![("value", show(v))],
-                );
-                good = false;
-            }
+        // Strict quoting: text in quotes, nothing else.
+        if self.opts.strict && (spec.domain == Domain::Text) != span.quoted {
+            let check = if span.quoted {
+                Check::NonTextQuoted
+            } else {
+                Check::TextNotQuoted
+            };
+            self.emit(check, Some(&rec.record_type), at, vec![("value", show(v))]);
+            good = false;
         }
         let mut date = None;
         if !field_plainly_ok(spec, v, false, &mut date) {
