@@ -7,9 +7,10 @@
 //! the contact's other checks, those waits add up one after the other. Made for a batch of
 //! contacts at once, in a tight loop for each index, the waits of one lookup overlap those of
 //! the next (measured: the batched lookups are faster than the same lookups made on the spot,
-//! although they copy the claims). Nothing is reordered: the sink receives exactly the findings and
-//! units, in exactly the order, that a lookup made on the spot would have given — a duplicate's
-//! finding follows the other findings of its line, and its contact's unit says it is rejected.
+//! although they copy the claims). Nothing is reordered: the sink receives exactly the findings
+//! and units, in exactly the order, that a lookup made on the spot would have given — a
+//! duplicate's finding follows the other findings of its line, and its contact's unit says it is
+//! rejected.
 //!
 //! Held back at most [`CLAIMS`] contacts, or [`EVENTS`] findings and units, at a time.
 
@@ -77,7 +78,8 @@ pub(crate) struct Outbox<'r, S> {
     keys: Vec<u8>,
     captures: Vec<ContactCapture>,
     captures_used: usize,
-    /// For each claim held back: its reference, its meter point is a duplicate.
+    /// For each claim held back: whether its reference, and whether its meter point, is a
+    /// duplicate.
     duplicates: Vec<(bool, bool)>,
 }
 
