@@ -145,12 +145,6 @@ impl FieldCheck {
         ok: false,
         date: None,
     };
-    /// Not decided yet: the field needs a closer look. A marker only while the checks run:
-    /// every field so marked has its verdict before they return.
-    const CLOSER: FieldCheck = FieldCheck {
-        ok: false,
-        date: NaiveDate::from_ymd_opt(0, 1, 1),
-    };
 }
 
 struct Frame {
@@ -234,6 +228,8 @@ pub(crate) struct Engine<'r, S> {
     fields: Fields,
     /// The field checks' verdicts on the current record, by field.
     checked: Vec<FieldCheck>,
+    /// The fields of the current record the plain checks did not pass.
+    closer: Vec<usize>,
     stack: Frames,
     top_counts: Vec<u64>,
     unit: Option<UnitState>,
@@ -334,12 +330,12 @@ fn describe_byte(b: u8) -> String {
 
 /// Every byte is printable ASCII (0x20 to 0x7E): eight bytes at a time.
 fn all_printable(v: &[u8]) -> bool {
-    use crate::bytes::{load_le, nonprintable_bits, HIGH, SPACES};
+    use crate::bytes::{le_u64, load_le, nonprintable_bits, HIGH, SPACES};
     let words = v.chunks_exact(8);
     let rest = words.remainder();
     let mut bad = 0;
     for w in words {
-        bad |= nonprintable_bits(crate::bytes::le_u64(w));
+        bad |= nonprintable_bits(le_u64(w));
     }
     if !rest.is_empty() {
         // The missing bytes as spaces.
@@ -638,6 +634,7 @@ impl<'r, S: Sink> Engine<'r, S> {
             creation_date: None,
             fields: Fields::default(),
             checked: Vec::new(),
+            closer: Vec::new(),
             stack: Frames::default(),
             top_counts: Vec::new(),
             unit: None,
@@ -1199,32 +1196,32 @@ impl<'r, S: Sink> Engine<'r, S> {
         // First every field's plain verdict, in one tight pass that builds nothing; then a
         // closer look, in field order, at the few fields it did not pass.
         let strict = self.opts.strict;
-        let mut closer = false;
         let spans = &self.fields.spans;
         let printable = self.fields.printable;
-        self.checked
-            .extend(rec.fields.iter().zip(spans).map(|(spec, span)| {
-                match plain_verdict(spec, span, bytes, printable, strict) {
-                    Some(check) => check,
-                    None => {
-                        closer = true;
-                        FieldCheck::CLOSER
-                    }
-                }
-            }));
+        let closer = &mut self.closer;
+        closer.clear();
+        self.checked.extend(
+            rec.fields
+                .iter()
+                .zip(spans)
+                .enumerate()
+                .map(|(i, (spec, span))| {
+                    plain_verdict(spec, span, bytes, printable, strict).unwrap_or_else(|| {
+                        closer.push(i);
+                        FieldCheck::BAD
+                    })
+                }),
+        );
         // Fields missing from the line: not good (their count is a finding already).
         let missing = rec.fields.len().saturating_sub(spans.len());
         self.checked
             .extend(std::iter::repeat_n(FieldCheck::BAD, missing));
-        if !closer {
-            return;
-        }
-        for i in 0..self.checked.len() {
-            let (Some(&FieldCheck::CLOSER), Some(spec), Some(&span)) = (
-                self.checked.get(i),
-                rec.fields.get(i),
-                self.fields.spans.get(i),
-            ) else {
+        // (Indexes, not a borrow: the closer look emits findings through `self`.)
+        for k in 0..self.closer.len() {
+            let Some(i) = self.closer.get(k).copied() else {
+                continue;
+            };
+            let (Some(spec), Some(&span)) = (rec.fields.get(i), self.fields.spans.get(i)) else {
                 continue;
             };
             let v = bytes.get(span.start..span.end).unwrap_or_default();

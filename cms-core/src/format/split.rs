@@ -37,6 +37,31 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// Push the line's last field, which ends with the line (`len`): from `start`, or, while a
+    /// quoted field is open, from its value's start `quoted` — then the record is unbalanced.
+    /// And count the fields.
+    fn end_line(&mut self, start: usize, quoted: Option<usize>, inner: bool, len: usize) {
+        let span = match quoted {
+            Some(from) => {
+                self.unbalanced = true;
+                Span {
+                    start: from,
+                    end: len,
+                    quoted: true,
+                    inner_quote: inner,
+                }
+            }
+            None => Span {
+                start,
+                end: len,
+                quoted: false,
+                inner_quote: inner,
+            },
+        };
+        self.spans.push(span);
+        self.total = self.spans.len();
+    }
+
     /// The value of field `i` (0-based).
     pub fn value<'a>(&self, line: &'a [u8], i: usize) -> &'a [u8] {
         match self.spans.get(i) {
@@ -148,24 +173,7 @@ pub fn split(line: &[u8], max: usize, out: &mut Fields) {
         }
         base += 8;
     }
-    match quoted {
-        Some(from) => {
-            out.spans.push(Span {
-                start: from,
-                end: len,
-                quoted: true,
-                inner_quote: inner,
-            });
-            out.unbalanced = true;
-        }
-        None => out.spans.push(Span {
-            start,
-            end: len,
-            quoted: false,
-            inner_quote: inner,
-        }),
-    }
-    out.total = out.spans.len();
+    out.end_line(start, quoted, inner, len);
     out.printable = bad & HIGH == 0;
 }
 
@@ -356,24 +364,7 @@ mod tests {
                 }
             }
         }
-        match quoted {
-            Some(from) => {
-                out.spans.push(Span {
-                    start: from,
-                    end: len,
-                    quoted: true,
-                    inner_quote: inner,
-                });
-                out.unbalanced = true;
-            }
-            None => out.spans.push(Span {
-                start,
-                end: len,
-                quoted: false,
-                inner_quote: inner,
-            }),
-        }
-        out.total = out.spans.len();
+        out.end_line(start, quoted, inner, len);
     }
 
     proptest::proptest! {
