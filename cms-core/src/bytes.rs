@@ -30,14 +30,6 @@ pub(crate) fn load_le(b: &[u8]) -> u64 {
 pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
 /// The high bit of every byte.
 pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
-const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-
-/// The high bit of each byte of `x` that is zero, and no other bit (exact: no carry crosses
-/// from one byte to the next).
-pub(crate) fn zero_bytes(x: u64) -> u64 {
-    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
-}
-
 /// Every byte a space.
 pub(crate) const SPACES: u64 = ONES * 0x20;
 
@@ -47,6 +39,30 @@ pub(crate) const SPACES: u64 = ONES * 0x20;
 /// its own high bit.
 pub(crate) fn nonprintable_bits(w: u64) -> u64 {
     (w.wrapping_sub(SPACES) & !w) | w.wrapping_add(ONES) | w
+}
+
+/// The bytes [`classify`] takes at a time.
+pub(crate) const BLOCK: usize = 64;
+
+/// A block of bytes classified for the record splitter: the high bit of each byte that is a
+/// comma or a double quote, as eight little-endian words of eight bytes each; and whether every
+/// byte is printable ASCII (0x20 to 0x7E).
+///
+/// Plain loops over arrays of a fixed size, on purpose: the compiler turns them into vector
+/// instructions, sixteen bytes at a time (about 55 instructions for the block, where eight
+/// bytes at a time by arithmetic took about 150).
+pub(crate) fn classify(block: &[u8; BLOCK]) -> ([u64; BLOCK / 8], bool) {
+    let mut marks = [0u8; BLOCK];
+    let mut bad = 0u8;
+    for (m, &b) in marks.iter_mut().zip(block) {
+        *m = if b == b',' || b == b'"' { 0x80 } else { 0 };
+        bad |= u8::from(!(0x20..0x7f).contains(&b));
+    }
+    let mut words = [0u64; BLOCK / 8];
+    for (w, m) in words.iter_mut().zip(marks.chunks_exact(8)) {
+        *w = le_u64(m);
+    }
+    (words, bad == 0)
 }
 
 #[cfg(test)]
@@ -72,17 +88,22 @@ mod tests {
     }
 
     #[test]
-    fn zero_bytes_marks_exactly_the_zero_bytes() {
-        for a in 0..=255u8 {
-            for b in [0u8, 1, 0x7f, 0x80, 0xff, a] {
-                let w = u64::from_le_bytes([a, b, 0, a, 0xff, b, a, 0]);
-                let want = w
-                    .to_le_bytes()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, x)| **x == 0)
-                    .fold(0u64, |m, (i, _)| m | 0x80 << (8 * i));
-                assert_eq!(zero_bytes(w), want, "{w:016x}");
+    fn classify_marks_exactly_commas_and_quotes_and_finds_any_unprintable_byte() {
+        for b in 0..=255u8 {
+            for at in [0, 1, 7, 8, 15, 16, 31, 40, 63] {
+                let mut block = [b'x'; BLOCK];
+                block[at] = b;
+                let (words, printable) = classify(&block);
+                let mut want = [0u64; BLOCK / 8];
+                if b == b',' || b == b'"' {
+                    want[at / 8] = 0x80 << (8 * (at % 8));
+                }
+                assert_eq!(words, want, "byte {b:#04x} at {at}");
+                assert_eq!(
+                    printable,
+                    (0x20..0x7f).contains(&b),
+                    "byte {b:#04x} at {at}"
+                );
             }
         }
     }
