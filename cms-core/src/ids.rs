@@ -272,22 +272,42 @@ fn digits_value(digits: &[u8]) -> Option<u64> {
 /// ```
 pub fn check_mprn(value: &[u8], rules: &MprnRules) -> Result<u64, MprnError> {
     rules.check()?;
-    if let Some((offset, byte)) = first_non_digit(value) {
-        return Err(MprnError::NotDigits { offset, byte });
-    }
     let length = MprnError::Length {
         digits: value.len(),
         min: rules.min_digits,
         max: rules.max_digits,
     };
+    // The rules allow at most 19 digits: longer, only the digits are checked, then the length.
+    if value.len() > usize::from(MPRN_MAX_DIGITS_LIMIT) {
+        return Err(
+            first_non_digit(value).map_or(length, |(offset, byte)| MprnError::NotDigits {
+                offset,
+                byte,
+            }),
+        );
+    }
+    // One pass: every byte a digit, the number (19 digits always fit), and the sum of the body's
+    // digits weighted as in `mprn_check_digits`.
+    let body = value.len().saturating_sub(2);
+    let (mut number, mut sum) = (0_u64, 0_u64);
+    let mut weight = (body % 11) as u64;
+    for (offset, &byte) in value.iter().enumerate() {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return Err(MprnError::NotDigits { offset, byte });
+        }
+        number = number.wrapping_mul(10).wrapping_add(u64::from(digit));
+        if offset < body {
+            sum += weight * u64::from(digit);
+            weight = if weight == 0 { 10 } else { weight - 1 };
+        }
+    }
     if value.len() < usize::from(rules.min_digits) || value.len() > usize::from(rules.max_digits) {
         return Err(length);
     }
-    // The rules guarantee at least 3 and at most 19 digits, so neither `else` can happen.
-    let Some((body, found)) = value.split_last_chunk::<2>() else {
-        return Err(length);
-    };
-    let Some(expected) = mprn_check_digits(body) else {
+    let expected = two_digits((sum % 11) as usize);
+    // At least 3 digits (the rules' minimum), so the last two are there.
+    let Some(found) = value.last_chunk::<2>() else {
         return Err(length);
     };
     if expected != *found {
@@ -296,7 +316,7 @@ pub fn check_mprn(value: &[u8], rules: &MprnRules) -> Result<u64, MprnError> {
             found: *found,
         });
     }
-    digits_value(value).ok_or(length)
+    Ok(number)
 }
 
 /// A checked MPRN: its number and the count of digits it was written with.

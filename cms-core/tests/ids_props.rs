@@ -203,3 +203,50 @@ proptest! {
         }
     }
 }
+
+/// `check_mprn` as its documentation states it, one rule after the other.
+fn check_mprn_by_the_rules(value: &[u8], rules: &MprnRules) -> Result<u64, MprnError> {
+    if let Some((offset, &byte)) = value.iter().enumerate().find(|(_, b)| !b.is_ascii_digit()) {
+        return Err(MprnError::NotDigits { offset, byte });
+    }
+    let length = MprnError::Length {
+        digits: value.len(),
+        min: rules.min_digits,
+        max: rules.max_digits,
+    };
+    if value.len() < usize::from(rules.min_digits) || value.len() > usize::from(rules.max_digits) {
+        return Err(length);
+    }
+    let (body, found) = value.split_at(value.len().checked_sub(2).unwrap());
+    let expected = mprn_check_digits(body).unwrap();
+    if expected != found {
+        return Err(MprnError::CheckDigits {
+            expected,
+            found: found.try_into().unwrap(),
+        });
+    }
+    Ok(std::str::from_utf8(value).unwrap().parse().unwrap())
+}
+
+proptest! {
+    /// The one-pass check gives exactly what the rules, applied one after the other, give.
+    #[test]
+    fn check_mprn_is_its_rules_in_order(
+        value in proptest::collection::vec(
+            prop_oneof![8 => b'0'..=b'9', 1 => Just(b'a'), 1 => any::<u8>()],
+            0..=24,
+        ),
+        min in 3_u8..=19,
+        span in 0_u8..=16,
+        with_check_digits in any::<bool>(),
+    ) {
+        let rules = MprnRules { min_digits: min, max_digits: (min + span).min(19) };
+        let mut value = value;
+        if with_check_digits && value.len() >= 3 && value.iter().all(u8::is_ascii_digit) {
+            let n = value.len() - 2;
+            let check = mprn_check_digits(value.get(..n).unwrap()).unwrap();
+            value.get_mut(n..).unwrap().copy_from_slice(&check);
+        }
+        prop_assert_eq!(check_mprn(&value, &rules), check_mprn_by_the_rules(&value, &rules));
+    }
+}
