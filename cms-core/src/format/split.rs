@@ -5,7 +5,7 @@
 //! that reaches the end of the line unclosed makes the record unbalanced: a quote never joins
 //! lines.
 
-use crate::bytes::{classify, BLOCK};
+use crate::bytes::{classify, Classes, BLOCK};
 
 /// Where one field's value lies in the line (quotes excluded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,15 +73,132 @@ impl Fields {
 
 /// Split `line` into `out`, keeping at most `max` fields.
 ///
-/// One pass over the bytes, a block at a time: a mask marks the commas and double quotes of
-/// each block (see [`classify`]), and a small state machine turns those bytes alone into fields.
+/// A block of bytes at a time (see [`classify`]): only the commas and double quotes are looked
+/// at. The common line, whose quotes all stand at the edges of fields, is split by its commas
+/// outside quotes alone, found for a whole block at once ([`split_plain`]); any other line is
+/// read quote by quote ([`split_exact`]).
 pub fn split(line: &[u8], max: usize, out: &mut Fields) {
+    let max = max.max(1);
+    if !split_plain(line, max, out) {
+        split_exact(line, max, out);
+    }
+}
+
+/// The classes of the block of `line` from `at` (a short last block padded with spaces, which
+/// are neither commas nor quotes).
+fn classify_at(line: &[u8], at: usize) -> Classes {
+    match line.get(at..at + BLOCK).and_then(|b| b.try_into().ok()) {
+        Some(block) => classify(block),
+        None => {
+            let rest = line.get(at..).unwrap_or_default();
+            let mut block = [b' '; BLOCK];
+            if let Some(head) = block.get_mut(..rest.len()) {
+                head.copy_from_slice(rest);
+            }
+            classify(&block)
+        }
+    }
+}
+
+/// Bit `i` set when an odd number of the bits 0 to `i` of `x` are.
+fn prefix_parity(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
+}
+
+/// The field from `start` to `end` of a plain line: quoted when it starts with a quote (its
+/// last byte is then the closing quote).
+fn plain_span(line: &[u8], start: usize, end: usize) -> Span {
+    if line.get(start) == Some(&b'"') {
+        Span {
+            start: start + 1,
+            end: end.saturating_sub(1).max(start + 1),
+            quoted: true,
+            inner_quote: false,
+        }
+    } else {
+        Span {
+            start,
+            end,
+            quoted: false,
+            inner_quote: false,
+        }
+    }
+}
+
+/// Split a plain line: every quote opens a field (at the line's start or just after a comma
+/// outside quotes) or closes one (at the line's end or just before such a comma), they pair up,
+/// and there are at most `max` fields. Then the state machine of [`split_exact`] would only
+/// ever open a quoted field at its start and close it at its end, and the commas outside quotes
+/// — those after an even number of quotes — are exactly the ends of fields. False for any
+/// other line (`out` then holds nothing of use).
+fn split_plain(line: &[u8], max: usize, out: &mut Fields) -> bool {
+    out.spans.clear();
+    out.unbalanced = false;
+    out.overflow = false;
+    let len = line.len();
+    let mut printable = true;
+    let mut start = 0usize;
+    // From the block before: all ones after an odd number of quotes; a field starts at this
+    // block's first byte (the line's start, or a comma outside quotes before it); a quote
+    // closed just before it.
+    let mut odd = 0u64;
+    let mut field_starts = 1u64;
+    let mut after_close = 0u64;
+    for at in (0..len).step_by(BLOCK) {
+        let c = classify_at(line, at);
+        printable &= c.printable;
+        let rest = len - at;
+        let in_line = if rest >= BLOCK {
+            !0
+        } else {
+            (1u64 << rest) - 1
+        };
+        // Bit i: byte i is inside quotes (an opening quote counts as inside, a closing one not).
+        let inside = prefix_parity(c.quotes) ^ odd;
+        let ends = c.commas & !inside;
+        let opens = c.quotes & inside;
+        let closes = c.quotes & !inside;
+        let starts = ends << 1 | field_starts;
+        let follows = closes << 1 | after_close;
+        if opens & !starts != 0 || follows & in_line & !ends != 0 {
+            return false;
+        }
+        odd = 0u64.wrapping_sub(inside >> 63);
+        field_starts = ends >> 63;
+        after_close = closes >> 63;
+        let mut ends = ends;
+        while ends != 0 {
+            let end = at + ends.trailing_zeros() as usize;
+            ends &= ends - 1;
+            out.spans.push(plain_span(line, start, end));
+            if out.spans.len() >= max {
+                return false;
+            }
+            start = end + 1;
+        }
+    }
+    if odd != 0 {
+        return false;
+    }
+    out.spans.push(plain_span(line, start, len));
+    out.total = out.spans.len();
+    out.printable = printable;
+    true
+}
+
+/// Split any line, quote by quote: a small state machine over the commas and quotes alone.
+fn split_exact(line: &[u8], max: usize, out: &mut Fields) {
     out.spans.clear();
     out.unbalanced = false;
     out.overflow = false;
     out.printable = false;
     let len = line.len();
-    let max = max.max(1);
     // Where the current field starts; whether it is quoted (and where its value starts);
     // whether a quote stands inside it; whether the last quote closed a quoted field, so the
     // next delimiter must be the comma that ends it.
@@ -89,94 +206,79 @@ pub fn split(line: &[u8], max: usize, out: &mut Fields) {
     let mut quoted: Option<usize> = None;
     let mut inner = false;
     let mut closed = false;
-    // Most bytes of a record are neither a comma nor a quote: only those that are get looked at,
-    // found a block at a time (a short last block padded with spaces, which are neither).
     let mut printable = true;
     for at in (0..len).step_by(BLOCK) {
-        let (words, ok) = match line.get(at..at + BLOCK).and_then(|b| b.try_into().ok()) {
-            Some(block) => classify(block),
-            None => {
-                let rest = line.get(at..).unwrap_or_default();
-                let mut block = [b' '; BLOCK];
-                if let Some(head) = block.get_mut(..rest.len()) {
-                    head.copy_from_slice(rest);
-                }
-                classify(&block)
+        let c = classify_at(line, at);
+        printable &= c.printable;
+        let mut mask = c.quotes | c.commas;
+        while mask != 0 {
+            let p = at + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            if closed {
+                // The comma right after a closing quote, in the block after the quote's.
+                closed = false;
+                start = p + 1;
+                inner = false;
+                continue;
             }
-        };
-        printable &= ok;
-        let used = (len - at).min(BLOCK).div_ceil(8);
-        for (base, &word) in (at..).step_by(8).zip(words.iter().take(used)) {
-            let mut mask = word;
-            while mask != 0 {
-                let p = base + (mask.trailing_zeros() / 8) as usize;
-                mask &= mask - 1;
-                if closed {
-                    // The comma right after a closing quote, in the word after the quote's.
-                    closed = false;
-                    start = p + 1;
-                    inner = false;
+            // The comma that ends the field just pushed.
+            let comma = match (quoted, line.get(p).copied().unwrap_or(0)) {
+                (None, b'"') if p == start => {
+                    quoted = Some(p + 1);
                     continue;
                 }
-                // The comma that ends the field just pushed.
-                let comma = match (quoted, line.get(p).copied().unwrap_or(0)) {
-                    (None, b'"') if p == start => {
-                        quoted = Some(p + 1);
-                        continue;
-                    }
-                    (None, b'"') => {
+                (None, b'"') => {
+                    inner = true;
+                    continue;
+                }
+                (None, _) => {
+                    out.spans.push(Span {
+                        start,
+                        end: p,
+                        quoted: false,
+                        inner_quote: inner,
+                    });
+                    start = p + 1;
+                    inner = false;
+                    p
+                }
+                (Some(_), b',') => continue,
+                (Some(from), _) => {
+                    let at_end = p + 1 == len;
+                    if !at_end && line.get(p + 1) != Some(&b',') {
                         inner = true;
                         continue;
                     }
-                    (None, _) => {
-                        out.spans.push(Span {
-                            start,
-                            end: p,
-                            quoted: false,
-                            inner_quote: inner,
-                        });
-                        start = p + 1;
+                    out.spans.push(Span {
+                        start: from,
+                        end: p,
+                        quoted: true,
+                        inner_quote: inner,
+                    });
+                    quoted = None;
+                    if at_end {
+                        out.total = out.spans.len();
+                        out.printable = printable;
+                        return;
+                    }
+                    // The comma that follows is taken now when it is in this block.
+                    let next = p + 1;
+                    if next - at < BLOCK {
+                        mask &= !(1 << (next - at));
+                        start = next + 1;
                         inner = false;
-                        p
+                    } else {
+                        closed = true;
                     }
-                    (Some(_), b',') => continue,
-                    (Some(from), _) => {
-                        let at_end = p + 1 == len;
-                        if !at_end && line.get(p + 1) != Some(&b',') {
-                            inner = true;
-                            continue;
-                        }
-                        out.spans.push(Span {
-                            start: from,
-                            end: p,
-                            quoted: true,
-                            inner_quote: inner,
-                        });
-                        quoted = None;
-                        if at_end {
-                            out.total = out.spans.len();
-                            out.printable = printable;
-                            return;
-                        }
-                        // The comma that follows is taken now when it is in this word.
-                        let next = p + 1;
-                        if next - base < 8 {
-                            mask &= !(0x80 << (8 * (next - base)));
-                            start = next + 1;
-                            inner = false;
-                        } else {
-                            closed = true;
-                        }
-                        next
-                    }
-                };
-                if out.spans.len() >= max {
-                    // A comma follows: more fields than the limit, counted by commas.
-                    let rest = line.get(comma + 1..).unwrap_or_default();
-                    out.overflow = true;
-                    out.total = out.spans.len() + 1 + memchr::memchr_iter(b',', rest).count();
-                    return;
+                    next
                 }
+            };
+            if out.spans.len() >= max {
+                // A comma follows: more fields than the limit, counted by commas.
+                let rest = line.get(comma + 1..).unwrap_or_default();
+                out.overflow = true;
+                out.total = out.spans.len() + 1 + memchr::memchr_iter(b',', rest).count();
+                return;
             }
         }
     }
@@ -369,6 +471,82 @@ mod tests {
             } else {
                 proptest::prop_assert!(!fast.printable || printable);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Lines of well-formed fields (the plain path's lines), across block boundaries, and
+        /// the same with one byte changed (mostly lines for the exact path).
+        #[test]
+        fn record_like_lines_split_as_the_bytewise_splitter_does(
+            fields in proptest::collection::vec(
+                (
+                    proptest::bool::ANY,
+                    proptest::collection::vec(
+                        proptest::sample::select(vec![b'a', b'1', b' ', b',', 0x7f]),
+                        0..40,
+                    ),
+                ),
+                1..12,
+            ),
+            change in proptest::option::of((proptest::num::usize::ANY, proptest::sample::select(vec![b'"', b',', b'a', 0x00]))),
+            max in 1usize..16,
+        ) {
+            let mut line = Vec::new();
+            for (i, (quoted, text)) in fields.iter().enumerate() {
+                if i > 0 {
+                    line.push(b',');
+                }
+                if *quoted {
+                    line.push(b'"');
+                    line.extend_from_slice(text);
+                    line.push(b'"');
+                } else {
+                    line.extend(text.iter().filter(|b| **b != b','));
+                }
+            }
+            if let Some((at, byte)) = change {
+                if !line.is_empty() {
+                    let n = line.len();
+                    line[at % n] = byte;
+                }
+            }
+            let (mut fast, mut slow) = (Fields::default(), Fields::default());
+            split(&line, max, &mut fast);
+            bytewise(&line, max, &mut slow);
+            proptest::prop_assert_eq!(&fast.spans, &slow.spans);
+            proptest::prop_assert_eq!(
+                (fast.unbalanced, fast.overflow, fast.total),
+                (slow.unbalanced, slow.overflow, slow.total)
+            );
+            if !fast.overflow {
+                let printable = line.iter().all(|b| (0x20..0x7f).contains(b));
+                proptest::prop_assert_eq!(fast.printable, printable);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_lines_take_the_plain_path() {
+        let mut f = Fields::default();
+        for line in [
+            &br#""C01","R1","RFA",3938424403,"G4A,08",3,20250401,,-1.5,"a, b""#[..],
+            b"",
+            b"a,b,,c",
+            br#""""#,
+        ] {
+            assert!(
+                split_plain(line, 100, &mut f),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
+        for line in [&br#""a"b",c"#[..], br#"a"b,c"#, br#""a,b"#, br#"a,""""#] {
+            assert!(
+                !split_plain(line, 100, &mut f),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
         }
     }
 
