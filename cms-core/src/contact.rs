@@ -83,24 +83,6 @@ impl<P: Copy + Default> Table<P> {
         }
     }
 
-    /// Room for `more` entries: the next `more` inserts will not grow the table, so a home slot
-    /// found now stays right for them.
-    fn reserve(&mut self, more: usize, rehash: impl Fn(P) -> u32) {
-        while (self.len + more) * 8 > self.tags.len() * 7 {
-            self.grow(&rehash);
-        }
-    }
-
-    /// The tag in a hash's home slot. Read ahead of a batch of lookups, one after the other in a
-    /// loop that does nothing else, the memory waits of the reads overlap; the lookups then
-    /// find the tags cached.
-    fn touch(&self, hash: u32) -> u8 {
-        self.tags
-            .get(home(hash, self.tags.len()))
-            .copied()
-            .unwrap_or(0)
-    }
-
     fn grow(&mut self, rehash: impl Fn(P) -> u32) {
         let size = (self.tags.len() * 2).max(1024);
         let mut tags = vec![0u8; size];
@@ -201,16 +183,11 @@ impl ByteSet {
     }
 
     /// Insert; true when the string was not there before.
-    #[cfg(test)]
-    fn insert(&mut self, key: &[u8]) -> bool {
-        self.insert_hashed(key, self.hash(key))
-    }
-
-    /// Insert a string whose [`Self::hash`] is `hash`; true when it was not there before.
-    fn insert_hashed(&mut self, key: &[u8], hash: u32) -> bool {
+    pub(crate) fn insert(&mut self, key: &[u8]) -> bool {
         if !self.overflow.is_empty() && self.overflow.contains(key) {
             return false;
         }
+        let hash = self.hash(key);
         let (arena, ends) = (&self.arena, &self.ends);
         let is = |s: u64| (s >> 32) as u32 == hash && Self::get(arena, ends, s as u32) == key;
         let Err(at) = self.table.find(hash, is, |s| (s >> 32) as u32) else {
@@ -260,16 +237,10 @@ impl MeterPointSet {
     }
 
     /// Insert a pair that [`Self::packs`]; true when it was not there before.
-    #[cfg(test)]
     fn insert(&mut self, mprn: u64, type_index: usize) -> bool {
-        self.insert_hashed(mprn, type_index, Self::hash(self.key, mprn))
-    }
-
-    /// Insert a pair that [`Self::packs`], its MPRN's [`Self::hash`] being `hash`; true when it
-    /// was not there before.
-    fn insert_hashed(&mut self, mprn: u64, type_index: usize, hash: u32) -> bool {
         let want = mprn << 16 | type_index as u64;
         let key = self.key;
+        let hash = Self::hash(key, mprn);
         match self
             .table
             .find(hash, |s| s == want, |s| Self::hash(key, s >> 16))
@@ -283,19 +254,12 @@ impl MeterPointSet {
     }
 }
 
-/// The per-file indexes, filled a batch of contacts at a time.
-///
-/// Why batches: in a file of a million contacts the indexes outgrow the processor's caches, and
-/// a lookup waits on memory. A batch is looked up in three passes, each a tight loop: the keys'
-/// hashes; a read of each key's home tag, so that the memory waits of the reads overlap; then
-/// the lookups and inserts themselves, in order, finding the tags cached.
+/// The per-file indexes.
 pub(crate) struct ContactIndex {
     references: ByteSet,
     meter_points: MeterPointSet,
     /// MPRNs too large to pack with the type index (only with a rule set allowing 15+ digits).
     wide_meter_points: HashSet<(u64, usize)>,
-    /// The hashes of the batch in hand.
-    hashes: Vec<u32>,
 }
 
 impl ContactIndex {
@@ -304,62 +268,21 @@ impl ContactIndex {
             references: ByteSet::new(),
             meter_points: MeterPointSet::new(),
             wide_meter_points: HashSet::new(),
-            hashes: Vec::new(),
         }
     }
 
-    /// Index a batch of customer references `(id, reference)`, in order: `seen(id, new)` says
-    /// for each whether no earlier contact had it (a reference twice in the batch: new the
-    /// first time only).
-    pub(crate) fn index_references<'k, I>(&mut self, batch: I, mut seen: impl FnMut(usize, bool))
-    where
-        I: Iterator<Item = (usize, &'k [u8])> + Clone,
-    {
-        let set = &mut self.references;
-        self.hashes.clear();
-        self.hashes.extend(batch.clone().map(|(_, r)| set.hash(r)));
-        set.table.reserve(self.hashes.len(), |s| (s >> 32) as u32);
-        let warm = self.hashes.iter().fold(0u8, |a, &h| a | set.table.touch(h));
-        std::hint::black_box(warm);
-        for ((id, r), &hash) in batch.zip(&self.hashes) {
-            seen(id, set.insert_hashed(r, hash));
-        }
+    /// Index a customer reference; true when no earlier contact had it.
+    pub(crate) fn reference_is_new(&mut self, reference: &[u8]) -> bool {
+        self.references.insert(reference)
     }
 
-    /// Index a batch of `(id, MPRN, contact type index)`, in order: `seen(id, new)` says for
-    /// each whether no earlier contact of that type had that MPRN.
-    pub(crate) fn index_meter_points<I>(&mut self, batch: I, mut seen: impl FnMut(usize, bool))
-    where
-        I: Iterator<Item = (usize, u64, usize)> + Clone,
-    {
-        let set = &mut self.meter_points;
-        let key = set.key;
-        self.hashes.clear();
-        self.hashes.extend(
-            batch
-                .clone()
-                .map(|(_, mprn, _)| MeterPointSet::hash(key, mprn)),
-        );
-        set.table
-            .reserve(self.hashes.len(), |s| MeterPointSet::hash(key, s >> 16));
-        let warm = self.hashes.iter().fold(0u8, |a, &h| a | set.table.touch(h));
-        std::hint::black_box(warm);
-        for ((id, mprn, type_index), &hash) in batch.zip(&self.hashes) {
-            let new = if MeterPointSet::packs(mprn, type_index) {
-                set.insert_hashed(mprn, type_index, hash)
-            } else {
-                self.wide_meter_points.insert((mprn, type_index))
-            };
-            seen(id, new);
+    /// Index an MPRN for a contact type; true when no earlier contact of that type had it.
+    pub(crate) fn meter_point_is_new(&mut self, mprn: u64, type_index: usize) -> bool {
+        if MeterPointSet::packs(mprn, type_index) {
+            self.meter_points.insert(mprn, type_index)
+        } else {
+            self.wide_meter_points.insert((mprn, type_index))
         }
-    }
-
-    /// Index one MPRN for a contact type; true when no earlier contact of that type had it.
-    #[cfg(test)]
-    fn meter_point_is_new(&mut self, mprn: u64, type_index: usize) -> bool {
-        let mut new = false;
-        self.index_meter_points(std::iter::once((0, mprn, type_index)), |_, n| new = n);
-        new
     }
 }
 

@@ -179,30 +179,19 @@ impl<'r, S: Sink> Outbox<'r, S> {
         index: &mut ContactIndex,
         open: Option<&mut Verdict>,
     ) {
-        // The lookups first, each index on its own and in file order, a batch at a time (see
-        // [`ContactIndex`]).
+        // The lookups first, each index on its own and in file order, in tight loops: the
+        // memory waits of one lookup overlap those of the next.
         let keys = &self.keys;
-        let duplicates = &mut self.duplicates;
-        duplicates.clear();
-        duplicates.resize(self.claims.len(), (false, false));
-        let references = self.claims.iter().enumerate().filter_map(|(i, c)| {
-            let kept = c.reference.as_ref()?;
-            Some((i, keys.get(kept.bytes.clone())?))
-        });
-        index.index_references(references, |i, new| {
-            if let Some(d) = duplicates.get_mut(i) {
-                d.0 = !new;
+        self.duplicates.clear();
+        self.duplicates.extend(self.claims.iter().map(|c| {
+            let reference = c.reference.as_ref().and_then(|k| keys.get(k.bytes.clone()));
+            (reference.is_some_and(|r| !index.reference_is_new(r)), false)
+        }));
+        for (c, d) in self.claims.iter().zip(self.duplicates.iter_mut()) {
+            if let Some((_, mprn, type_index, _)) = &c.meter_point {
+                d.1 = !index.meter_point_is_new(*mprn, *type_index);
             }
-        });
-        let meter_points = self.claims.iter().enumerate().filter_map(|(i, c)| {
-            let (_, mprn, type_index, _) = c.meter_point.as_ref()?;
-            Some((i, *mprn, *type_index))
-        });
-        index.index_meter_points(meter_points, |i, new| {
-            if let Some(d) = duplicates.get_mut(i) {
-                d.1 = !new;
-            }
-        });
+        }
         let mut events = std::mem::take(&mut self.events);
         // What the claims found about the unit they belong to: the next unit passed on.
         let mut verdict = Verdict::default();
