@@ -290,6 +290,7 @@ fn split_exact(line: &[u8], max: usize, out: &mut Fields) {
 #[allow(clippy::indexing_slicing, clippy::unwrap_used)] // tests: a panic is how a test fails
 mod tests {
     use super::*;
+    use proptest::test_runner::TestCaseError;
 
     fn vals(line: &str) -> (Vec<(String, bool, bool)>, bool) {
         let mut f = Fields::default();
@@ -447,6 +448,26 @@ mod tests {
         out.end_line(start, quoted, inner, len);
     }
 
+    /// The splitter gives what the bytewise one gives, and the line's printable flag (exact
+    /// unless the splitter stopped early, after more fields than the limit).
+    fn agrees_with_bytewise(line: &[u8], max: usize) -> Result<(), TestCaseError> {
+        let (mut fast, mut slow) = (Fields::default(), Fields::default());
+        split(line, max, &mut fast);
+        bytewise(line, max, &mut slow);
+        proptest::prop_assert_eq!(&fast.spans, &slow.spans);
+        proptest::prop_assert_eq!(
+            (fast.unbalanced, fast.overflow, fast.total),
+            (slow.unbalanced, slow.overflow, slow.total)
+        );
+        let printable = line.iter().all(|b| (0x20..0x7f).contains(b));
+        if fast.overflow {
+            proptest::prop_assert!(!fast.printable || printable);
+        } else {
+            proptest::prop_assert_eq!(fast.printable, printable);
+        }
+        Ok(())
+    }
+
     proptest::proptest! {
         #[test]
         fn the_block_at_a_time_splitter_matches_the_bytewise_one(
@@ -456,21 +477,7 @@ mod tests {
             ),
             max in 1usize..16,
         ) {
-            let (mut fast, mut slow) = (Fields::default(), Fields::default());
-            split(&line, max, &mut fast);
-            bytewise(&line, max, &mut slow);
-            proptest::prop_assert_eq!(&fast.spans, &slow.spans);
-            proptest::prop_assert_eq!(
-                (fast.unbalanced, fast.overflow, fast.total),
-                (slow.unbalanced, slow.overflow, slow.total)
-            );
-            // The line's printable flag: exact unless the splitter stopped early.
-            let printable = line.iter().all(|b| (0x20..0x7f).contains(b));
-            if !fast.overflow {
-                proptest::prop_assert_eq!(fast.printable, printable);
-            } else {
-                proptest::prop_assert!(!fast.printable || printable);
-            }
+            agrees_with_bytewise(&line, max)?;
         }
     }
 
@@ -511,18 +518,7 @@ mod tests {
                     line[at % n] = byte;
                 }
             }
-            let (mut fast, mut slow) = (Fields::default(), Fields::default());
-            split(&line, max, &mut fast);
-            bytewise(&line, max, &mut slow);
-            proptest::prop_assert_eq!(&fast.spans, &slow.spans);
-            proptest::prop_assert_eq!(
-                (fast.unbalanced, fast.overflow, fast.total),
-                (slow.unbalanced, slow.overflow, slow.total)
-            );
-            if !fast.overflow {
-                let printable = line.iter().all(|b| (0x20..0x7f).contains(b));
-                proptest::prop_assert_eq!(fast.printable, printable);
-            }
+            agrees_with_bytewise(&line, max)?;
         }
     }
 
