@@ -301,14 +301,26 @@ fn digits2(v: &[u8]) -> Option<u32> {
     }
 }
 
+/// `YYYYMMDD`, a real calendar date. The eight digits are read as one number: checked all at
+/// once, then paired (each byte's digit times ten plus the next byte's).
 pub(crate) fn parse_date(v: &[u8]) -> Option<NaiveDate> {
-    if v.len() != 8 || !v.iter().all(u8::is_ascii_digit) {
+    use crate::bytes::{le_u64, ONES};
+    if v.len() != 8 {
         return None;
     }
-    let y = v.get(..4).and_then(parse_u64)?;
-    let m = v.get(4..6).and_then(digits2)?;
-    let d = v.get(6..8).and_then(digits2)?;
-    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
+    let w = le_u64(v);
+    // Every byte 0x30 to 0x39: its high half 3, and still 3 with 6 added (no byte carries into
+    // the next once the first test holds).
+    let high = ONES * 0xf0;
+    if w & high != ONES * 0x30 || w.wrapping_add(ONES * 0x06) & high != ONES * 0x30 {
+        return None;
+    }
+    let digits = w & (ONES * 0x0f);
+    // Bytes 0, 2, 4 and 6: the two-digit numbers YY, YY, MM and DD (at most 99: nothing carries).
+    let pairs = (digits * 10 + (digits >> 8)) & 0x00ff_00ff_00ff_00ff;
+    let pair = |i: u32| ((pairs >> (16 * i)) & 0xff) as u32;
+    let year = i32::try_from(pair(0) * 100 + pair(1)).ok()?;
+    NaiveDate::from_ymd_opt(year, pair(2), pair(3))
 }
 
 fn valid_time(v: &[u8]) -> bool {
@@ -1566,6 +1578,28 @@ mod tests {
         assert!(parse_date(b"20230229").is_none());
         assert!(parse_date(b"2024022").is_none());
         assert!(parse_date(b"2024-2-1").is_none());
+        // Every byte that is not a digit, at every place, and every date of four years.
+        for at in 0..8 {
+            for b in (0..=255u8).filter(|b| !b.is_ascii_digit()) {
+                let mut v = *b"20240229";
+                v[at] = b;
+                assert!(parse_date(&v).is_none(), "{v:?}");
+            }
+        }
+        for year in [1900, 2000, 2023, 2024, 2025, 2100] {
+            for m in 0..=13u32 {
+                for d in [0u32, 1, 28, 29, 30, 31, 32] {
+                    let text = format!("{year:04}{m:02}{d:02}");
+                    let want = NaiveDate::from_ymd_opt(year, m, d);
+                    assert_eq!(parse_date(text.as_bytes()), want, "{text}");
+                }
+            }
+        }
+        assert_eq!(parse_date(b"00000101"), NaiveDate::from_ymd_opt(0, 1, 1));
+        assert_eq!(
+            parse_date(b"99991231"),
+            NaiveDate::from_ymd_opt(9999, 12, 31)
+        );
         assert!(valid_time(b"235959"));
         assert!(!valid_time(b"240000"));
         assert!(!valid_time(b"1200"));
