@@ -199,22 +199,51 @@ pub fn mprn_check_digits(body: &[u8]) -> Option<[u8; 2]> {
     if body.is_empty() {
         return None;
     }
-    // The sum of at most 10 × 9 a digit, reduced modulo 11 every 2^20 digits at the latest, so
-    // it never overflows; no division per digit.
-    let mut sum = 0_u64;
-    let mut weight = (body.len() % 11) as u64;
+    let mut check = CheckSum::new(body.len());
+    // Reduced modulo 11 every 2^20 digits at the latest, so the sum never overflows.
     for chunk in body.chunks(1 << 20) {
         for &byte in chunk {
             if !byte.is_ascii_digit() {
                 return None;
             }
-            sum += weight * u64::from(byte - b'0');
-            // From n down to 1, kept modulo 11 (a weight of 11 counts as 0).
-            weight = if weight == 0 { 10 } else { weight - 1 };
+            check.add(byte - b'0');
         }
-        sum %= 11;
+        check.sum %= 11;
     }
-    Some(two_digits(sum as usize))
+    Some(check.digits())
+}
+
+/// The weighted sum of an MPRN body's digits, a digit at a time: for `n` digits the weights run
+/// from `n` down to 1, kept modulo 11 (a weight of 11 counts as 0). At most 10 × 9 a digit, and
+/// no division per digit.
+struct CheckSum {
+    sum: u64,
+    weight: u64,
+}
+
+impl CheckSum {
+    /// Before the first digit of a body of `n` digits.
+    fn new(n: usize) -> Self {
+        Self {
+            sum: 0,
+            weight: (n % 11) as u64,
+        }
+    }
+
+    /// The next digit (0 to 9).
+    fn add(&mut self, digit: u8) {
+        self.sum += self.weight * u64::from(digit);
+        self.weight = if self.weight == 0 {
+            10
+        } else {
+            self.weight - 1
+        };
+    }
+
+    /// The check digits: the sum modulo 11, as two ASCII digits.
+    fn digits(&self) -> [u8; 2] {
+        two_digits((self.sum % 11) as usize)
+    }
 }
 
 /// `value` (below 100) as two ASCII digits.
@@ -286,11 +315,10 @@ pub fn check_mprn(value: &[u8], rules: &MprnRules) -> Result<u64, MprnError> {
             }),
         );
     }
-    // One pass: every byte a digit, the number (19 digits always fit), and the sum of the body's
-    // digits weighted as in `mprn_check_digits`.
+    // One pass: every byte a digit, the number (19 digits always fit), and the body's check.
     let body = value.len().saturating_sub(2);
-    let (mut number, mut sum) = (0_u64, 0_u64);
-    let mut weight = (body % 11) as u64;
+    let mut number = 0_u64;
+    let mut check = CheckSum::new(body);
     for (offset, &byte) in value.iter().enumerate() {
         let digit = byte.wrapping_sub(b'0');
         if digit > 9 {
@@ -298,14 +326,13 @@ pub fn check_mprn(value: &[u8], rules: &MprnRules) -> Result<u64, MprnError> {
         }
         number = number.wrapping_mul(10).wrapping_add(u64::from(digit));
         if offset < body {
-            sum += weight * u64::from(digit);
-            weight = if weight == 0 { 10 } else { weight - 1 };
+            check.add(digit);
         }
     }
     if value.len() < usize::from(rules.min_digits) || value.len() > usize::from(rules.max_digits) {
         return Err(length);
     }
-    let expected = two_digits((sum % 11) as usize);
+    let expected = check.digits();
     // At least 3 digits (the rules' minimum), so the last two are there.
     let Some(found) = value.last_chunk::<2>() else {
         return Err(length);

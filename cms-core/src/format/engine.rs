@@ -1228,11 +1228,9 @@ impl<'r, S: Sink> Engine<'r, S> {
         let missing = rec.fields.len().saturating_sub(spans.len());
         self.checked
             .extend(std::iter::repeat_n(FieldCheck::BAD, missing));
-        // (Indexes, not a borrow: the closer look emits findings through `self`.)
-        for k in 0..self.closer.len() {
-            let Some(i) = self.closer.get(k).copied() else {
-                continue;
-            };
+        // (Taken out while the closer look emits findings through `self`.)
+        let closer = std::mem::take(&mut self.closer);
+        for &i in &closer {
             let (Some(spec), Some(&span)) = (rec.fields.get(i), self.fields.spans.get(i)) else {
                 continue;
             };
@@ -1243,6 +1241,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                 *c = check;
             }
         }
+        self.closer = closer;
     }
 
     /// A field [`field_plainly_ok`] did not pass at once: its findings, and its verdict.

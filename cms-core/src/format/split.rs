@@ -62,6 +62,15 @@ impl Fields {
         self.total = self.spans.len();
     }
 
+    /// Empty, for the next line.
+    fn clear(&mut self) {
+        self.spans.clear();
+        self.unbalanced = false;
+        self.overflow = false;
+        self.total = 0;
+        self.printable = false;
+    }
+
     /// The value of field `i` (0-based).
     pub fn value<'a>(&self, line: &'a [u8], i: usize) -> &'a [u8] {
         match self.spans.get(i) {
@@ -138,9 +147,7 @@ fn plain_span(line: &[u8], start: usize, end: usize) -> Span {
 /// — those after an even number of quotes — are exactly the ends of fields. False for any
 /// other line (`out` then holds nothing of use).
 fn split_plain(line: &[u8], max: usize, out: &mut Fields) -> bool {
-    out.spans.clear();
-    out.unbalanced = false;
-    out.overflow = false;
+    out.clear();
     let len = line.len();
     let mut printable = true;
     let mut start = 0usize;
@@ -194,10 +201,7 @@ fn split_plain(line: &[u8], max: usize, out: &mut Fields) -> bool {
 
 /// Split any line, quote by quote: a small state machine over the commas and quotes alone.
 fn split_exact(line: &[u8], max: usize, out: &mut Fields) {
-    out.spans.clear();
-    out.unbalanced = false;
-    out.overflow = false;
-    out.printable = false;
+    out.clear();
     let len = line.len();
     // Where the current field starts; whether it is quoted (and where its value starts);
     // whether a quote stands inside it; whether the last quote closed a quoted field, so the
@@ -377,9 +381,7 @@ mod tests {
 
     /// The splitter as first written, a byte at a time: the reference the fast one must match.
     fn bytewise(line: &[u8], max: usize, out: &mut Fields) {
-        out.spans.clear();
-        out.unbalanced = false;
-        out.overflow = false;
+        out.clear();
         let len = line.len();
         let max = max.max(1);
         // Where the current field starts; whether it is quoted (and where its value starts);
