@@ -350,6 +350,10 @@ impl Sink for ContactSink<'_, '_, '_> {
         }
     }
 
+    fn wants_units(&self) -> bool {
+        true
+    }
+
     fn unit(&mut self, unit: &Unit<'_>) {
         if !unit.is_contact {
             self.unit_findings.clear();

@@ -42,6 +42,32 @@ pub(crate) fn nonprintable_bits(w: u64) -> u64 {
     (w.wrapping_sub(SPACES) & !w) | w.wrapping_add(ONES) | w
 }
 
+/// Bytes of `w` that are not ASCII digits: a byte of the result is non-zero where a byte of `w`
+/// is not `0` to `9`. Exact for the lowest such byte and every byte below it (which is all a
+/// caller may read): adding 6 can carry out of a byte only upwards, and only out of one that
+/// is not a digit.
+pub(crate) fn non_digit_bytes(w: u64) -> u64 {
+    let high = ONES * 0xf0;
+    ((w & high) ^ (ONES * 0x30)) | ((w.wrapping_add(ONES * 0x06) & high) ^ (ONES * 0x30))
+}
+
+/// How many ASCII digits `v` starts with: eight bytes at a time.
+pub(crate) fn leading_digits(v: &[u8]) -> usize {
+    let words = v.chunks_exact(8);
+    let rest = words.remainder();
+    let mut n = 0;
+    for w in words {
+        let bad = non_digit_bytes(le_u64(w));
+        if bad != 0 {
+            return n + (bad.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    // The missing bytes read as 0, which is not a digit.
+    let bad = non_digit_bytes(load_le(rest));
+    n + ((bad.trailing_zeros() / 8) as usize).min(rest.len())
+}
+
 /// The bytes [`classify`] takes at a time.
 pub(crate) const BLOCK: usize = 64;
 
@@ -95,6 +121,24 @@ fn gather(w: u64) -> u64 {
 #[allow(clippy::indexing_slicing, clippy::unwrap_used)] // tests: a panic is how a test fails
 mod tests {
     use super::*;
+
+    #[test]
+    fn leading_digits_is_the_bytewise_count() {
+        let count = |v: &[u8]| v.iter().take_while(|b| b.is_ascii_digit()).count();
+        // Every byte value at every place of runs of digits up to 20 long, and after them.
+        for len in 0..=20 {
+            let digits: Vec<u8> = (0..len).map(|i| b'0' + (i * 7 % 10) as u8).collect();
+            assert_eq!(leading_digits(&digits), len, "{digits:?}");
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut v = digits.clone();
+                    v[at] = b;
+                    v.extend_from_slice(b"9\xff/:0");
+                    assert_eq!(leading_digits(&v), count(&v), "{v:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn load_le_is_the_zero_padded_little_endian_number() {

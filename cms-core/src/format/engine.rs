@@ -95,7 +95,12 @@ pub(crate) struct Unit<'a> {
 /// Where findings go.
 pub(crate) trait Sink {
     fn finding(&mut self, finding: Finding, attach: Attach);
+    /// A complete unit (only when [`Sink::wants_units`]).
     fn unit(&mut self, _unit: &Unit<'_>) {}
+    /// The sink reads units: without them, the engine need not keep what they carry.
+    fn wants_units(&self) -> bool {
+        false
+    }
     /// The sink keeps no more findings, and never will again: it only counts them, in any
     /// order ([`Sink::count`]), and the engine need not build them.
     fn counts_only(&self) -> bool {
@@ -304,15 +309,12 @@ fn digits2(v: &[u8]) -> Option<u32> {
 /// `YYYYMMDD`, a real calendar date. The eight digits are read as one number: checked all at
 /// once, then paired (each byte's digit times ten plus the next byte's).
 pub(crate) fn parse_date(v: &[u8]) -> Option<NaiveDate> {
-    use crate::bytes::{le_u64, ONES};
+    use crate::bytes::{le_u64, non_digit_bytes, ONES};
     if v.len() != 8 {
         return None;
     }
     let w = le_u64(v);
-    // Every byte 0x30 to 0x39: its high half 3, and still 3 with 6 added (no byte carries into
-    // the next once the first test holds).
-    let high = ONES * 0xf0;
-    if w & high != ONES * 0x30 || w.wrapping_add(ONES * 0x06) & high != ONES * 0x30 {
+    if non_digit_bytes(w) != 0 {
         return None;
     }
     let digits = w & (ONES * 0x0f);
@@ -413,13 +415,19 @@ fn plain_verdict(
     if span.inner_quote {
         return None;
     }
-    let v = line.get(span.start..span.end).unwrap_or_default();
-    if v.is_empty() {
+    // (A span lies within its line: the splitter made it so.)
+    let len = span.end.saturating_sub(span.start);
+    if len == 0 {
         return (!spec.mandatory).then_some(FieldCheck::GOOD);
     }
     if strict && (spec.domain == Domain::Text) != span.quoted {
         return None;
     }
+    // The most common field of all, decided by its length alone.
+    if spec.domain == Domain::Text && printable && spec.values.is_none() {
+        return (len <= spec.length as usize).then_some(FieldCheck::GOOD);
+    }
+    let v = line.get(span.start..span.end)?;
     let mut date = None;
     field_plainly_ok(spec, v, printable, &mut date).then_some(FieldCheck { ok: true, date })
 }
@@ -449,13 +457,14 @@ fn field_plainly_ok(
 
 /// A number within its field's digits and decimals: `-` (when signed), digits, and `.` with
 /// digits — what [`field_problem`] accepts, read in one pass.
+#[inline]
 fn numeric_plainly_ok(spec: &FieldSpec, v: &[u8]) -> bool {
     let body = match v {
         [b'-', rest @ ..] if spec.signed => rest,
         _ => v,
     };
     let max_int = spec.length.saturating_sub(spec.decimals) as usize;
-    let int = body.iter().take_while(|b| b.is_ascii_digit()).count();
+    let int = crate::bytes::leading_digits(body);
     if int == 0 || int > max_int {
         return false;
     }

@@ -37,6 +37,8 @@ struct Kept {
 /// One contact record's claims.
 #[derive(Debug)]
 struct Claim<'r> {
+    /// Its place among the events: after the first `at` of them.
+    at: usize,
     line: u64,
     record: &'r RecordSpec,
     reference: Option<Kept>,
@@ -44,10 +46,10 @@ struct Claim<'r> {
     meter_point: Option<(Kept, u64, usize, Range<usize>)>,
 }
 
+/// What is held back besides the claims.
 #[derive(Debug)]
 enum Event {
     Finding(Finding, Attach),
-    Claim(usize),
     Unit {
         line: u64,
         is_contact: bool,
@@ -113,6 +115,9 @@ impl<'r, S: Sink> Outbox<'r, S> {
 
     /// A complete unit; true when the engine should [`Self::flush`].
     pub(crate) fn unit(&mut self, unit: &Unit<'_>) -> bool {
+        if !self.sink.wants_units() {
+            return self.claims.len() >= CLAIMS;
+        }
         if self.idle() {
             self.sink.unit(unit);
             return false;
@@ -162,8 +167,8 @@ impl<'r, S: Sink> Outbox<'r, S> {
             self.keys.extend_from_slice(type_code);
             (kept, mprn, type_index, start..self.keys.len())
         });
-        self.events.push(Event::Claim(self.claims.len()));
         self.claims.push(Claim {
+            at: self.events.len(),
             line,
             record,
             reference,
@@ -193,37 +198,26 @@ impl<'r, S: Sink> Outbox<'r, S> {
             }
         }
         let mut events = std::mem::take(&mut self.events);
+        let mut pending = events.drain(..);
+        let mut passed = 0;
         // What the claims found about the unit they belong to: the next unit passed on.
         let mut verdict = Verdict::default();
-        for event in events.drain(..) {
-            match event {
-                Event::Finding(f, attach) => self.sink.finding(f, attach),
-                Event::Claim(i) => {
-                    if let (Some(claim), Some(&dups)) = (self.claims.get(i), self.duplicates.get(i))
-                    {
-                        resolve(rules, claim, dups, &self.keys, &mut self.sink, &mut verdict);
-                    }
-                }
-                Event::Unit {
-                    line,
-                    is_contact,
-                    capture,
-                    rejected,
-                    warned,
-                } => {
-                    let empty = ContactCapture::default();
-                    let unit = Unit {
-                        line,
-                        is_contact,
-                        capture: self.captures.get(capture).unwrap_or(&empty),
-                        rejected: rejected || verdict.rejected,
-                        warned: warned || verdict.warned,
-                    };
-                    self.sink.unit(&unit);
-                    verdict = Verdict::default();
-                }
+        let mut claims = self.claims.iter().zip(&self.duplicates);
+        loop {
+            let claim = claims.next();
+            // The events before the claim; after the last claim, all that are left.
+            let before = claim.map_or(usize::MAX, |(c, _)| c.at);
+            while passed < before {
+                let Some(event) = pending.next() else { break };
+                passed += 1;
+                pass_on(&mut self.sink, &self.captures, event, &mut verdict);
+            }
+            let Some((claim, &dups)) = claim else { break };
+            if dups != (false, false) {
+                resolve(rules, claim, dups, &self.keys, &mut self.sink, &mut verdict);
             }
         }
+        drop(pending);
         self.events = events;
         if let Some(open) = open {
             open.rejected |= verdict.rejected;
@@ -232,6 +226,36 @@ impl<'r, S: Sink> Outbox<'r, S> {
         self.claims.clear();
         self.keys.clear();
         self.captures_used = 0;
+    }
+}
+
+/// Pass on a finding or a unit held back (a unit with what its claims found).
+fn pass_on<S: Sink>(
+    sink: &mut S,
+    captures: &[ContactCapture],
+    event: Event,
+    verdict: &mut Verdict,
+) {
+    match event {
+        Event::Finding(f, attach) => sink.finding(f, attach),
+        Event::Unit {
+            line,
+            is_contact,
+            capture,
+            rejected,
+            warned,
+        } => {
+            let empty = ContactCapture::default();
+            let unit = Unit {
+                line,
+                is_contact,
+                capture: captures.get(capture).unwrap_or(&empty),
+                rejected: rejected || verdict.rejected,
+                warned: warned || verdict.warned,
+            };
+            sink.unit(&unit);
+            *verdict = Verdict::default();
+        }
     }
 }
 
