@@ -675,6 +675,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn table_is_exact_with_long_runs_equal_tags_and_wrap_around() {
+        // Every hash near the top (home slots at the table's end, so runs wrap around) and all
+        // with one tag: each lookup must check slot after slot.
+        let hash = |k: u64| u32::MAX - (k % 5) as u32 * 255;
+        let mut t: Table<u64> = Table::new();
+        let mut model = HashSet::new();
+        for round in 0..2u64 {
+            for k in 0..3000u64 {
+                let key = k * 7 % 3001 + 1;
+                let got = t.find(hash(key), |p| p == key, |p| hash(p));
+                match got {
+                    Ok(at) => {
+                        assert!(!model.insert(key), "key {key} found but never put");
+                        assert_eq!(t.slots[at], key);
+                    }
+                    Err(at) => {
+                        assert!(model.insert(key), "key {key} put twice (round {round})");
+                        assert_eq!(t.tags[at], 0);
+                        t.put(at, hash(key), key);
+                    }
+                }
+            }
+        }
+        assert_eq!(t.len, model.len());
+        assert_eq!(t.tags.iter().filter(|&&x| x != 0).count(), model.len());
+    }
+
+    #[test]
     fn byte_set_is_exact_through_growth() {
         let mut s = ByteSet::new();
         for i in 0..5000u32 {
