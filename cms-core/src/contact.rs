@@ -684,7 +684,7 @@ mod tests {
         for round in 0..2u64 {
             for k in 0..3000u64 {
                 let key = k * 7 % 3001 + 1;
-                let got = t.find(hash(key), |p| p == key, |p| hash(p));
+                let got = t.find(hash(key), |p| p == key, hash);
                 match got {
                     Ok(at) => {
                         assert!(!model.insert(key), "key {key} found but never put");
