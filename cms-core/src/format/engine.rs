@@ -237,6 +237,9 @@ pub(crate) struct Engine<'r, S> {
     closer: Vec<usize>,
     stack: Frames,
     top_counts: Vec<u64>,
+    /// For each record of the format: the kinds of child it counts (all the format's records
+    /// when some record has it as parent, else none).
+    widths: Vec<usize>,
     unit: Option<UnitState>,
     capture: ContactCapture,
     index: ContactIndex,
@@ -658,6 +661,7 @@ impl<'r, S: Sink> Engine<'r, S> {
             closer: Vec::new(),
             stack: Frames::default(),
             top_counts: Vec::new(),
+            widths: Vec::new(),
             unit: None,
             capture: ContactCapture::default(),
             index: ContactIndex::new(),
@@ -898,6 +902,16 @@ impl<'r, S: Sink> Engine<'r, S> {
         }
         if let Some(f) = self.format {
             self.top_counts = vec![0; f.records.len()];
+            self.widths = (0..f.records.len())
+                .map(|i| {
+                    let parent = f.records.iter().any(|r| r.parent == Some(i));
+                    if parent {
+                        f.records.len()
+                    } else {
+                        0
+                    }
+                })
+                .collect();
             self.stats.format = Some(f.code.clone());
         }
     }
@@ -1215,24 +1229,29 @@ impl<'r, S: Sink> Engine<'r, S> {
             );
         }
         // First every field's plain verdict, in one tight pass that builds nothing; then a
-        // closer look, in field order, at the few fields it did not pass.
+        // closer look, in field order, at the few fields it did not pass. The common line
+        // (printable, lenient quoting) has a pass of its own, the two flags known in it.
         let strict = self.opts.strict;
         let spans = &self.fields.spans;
         let printable = self.fields.printable;
         let closer = &mut self.closer;
         closer.clear();
-        self.checked.extend(
-            rec.fields
-                .iter()
-                .zip(spans)
-                .enumerate()
-                .map(|(i, (spec, span))| {
-                    plain_verdict(spec, span, bytes, printable, strict).unwrap_or_else(|| {
-                        closer.push(i);
-                        FieldCheck::BAD
-                    })
-                }),
-        );
+        let fields = rec.fields.iter().zip(spans).enumerate();
+        let mut verdict = |i: usize, found: Option<FieldCheck>| {
+            found.unwrap_or_else(|| {
+                closer.push(i);
+                FieldCheck::BAD
+            })
+        };
+        if printable && !strict {
+            self.checked.extend(fields.map(|(i, (spec, span))| {
+                verdict(i, plain_verdict(spec, span, bytes, true, false))
+            }));
+        } else {
+            self.checked.extend(fields.map(|(i, (spec, span))| {
+                verdict(i, plain_verdict(spec, span, bytes, printable, strict))
+            }));
+        }
         // Fields missing from the line: not good (their count is a finding already).
         let missing = rec.fields.len().saturating_sub(spans.len());
         self.checked
@@ -1307,7 +1326,7 @@ impl<'r, S: Sink> Engine<'r, S> {
 
     fn place_record(&mut self, format: &'r Format, ri: usize, rec: &'r RecordSpec, line: u64) {
         let level = usize::from(rec.level);
-        let width = format.records.len();
+        let width = self.widths.get(ri).copied().unwrap_or(format.records.len());
         if level <= 1 {
             let count = match self.top_counts.get_mut(ri) {
                 Some(c) => {
