@@ -401,6 +401,18 @@ fn date(v: &[u8]) -> Option<NaiveDate> {
     crate::format::engine::parse_date(v)
 }
 
+/// A number from 0 to 255 as `str::parse::<u8>` reads one: an optional `+`, then digits.
+fn parse_u8(v: &[u8]) -> Option<u8> {
+    let digits = v.strip_prefix(b"+").unwrap_or(v);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u8, |n, &d| {
+        let d = d.checked_sub(b'0').filter(|d| *d < 10)?;
+        n.checked_mul(10)?.checked_add(d)
+    })
+}
+
 fn show(v: &[u8]) -> String {
     display_bytes(v, 60)
 }
@@ -539,9 +551,7 @@ pub(crate) fn check_contact_line(
             }
             if let (Some(allowed), Some(cf)) = (&ct.classes, up.class) {
                 if let Some(v) = values.good(cf) {
-                    let class = std::str::from_utf8(v)
-                        .ok()
-                        .and_then(|s| s.parse::<u8>().ok());
+                    let class = parse_u8(v);
                     if !class.is_some_and(|c| allowed.contains(&c)) {
                         let list: Vec<String> = allowed.iter().map(u8::to_string).collect();
                         emit(
@@ -673,6 +683,29 @@ pub(crate) fn check_contact_children(
 #[allow(clippy::indexing_slicing, clippy::unwrap_used)] // tests: a panic is how a test fails
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_u8_reads_as_str_parse_does() {
+        let mut cases: Vec<Vec<u8>> = vec![b"".to_vec(), b"+".to_vec(), b"-1".to_vec()];
+        for n in 0..1100u32 {
+            cases.push(n.to_string().into_bytes());
+            cases.push(format!("+{n}").into_bytes());
+            cases.push(format!("0{n}").into_bytes());
+            cases.push(format!("{n} ").into_bytes());
+        }
+        cases.extend([
+            b"3\xff".to_vec(),
+            b"\xff".to_vec(),
+            b"++3".to_vec(),
+            b"1.0".to_vec(),
+        ]);
+        for v in cases {
+            let expected = std::str::from_utf8(&v)
+                .ok()
+                .and_then(|s| s.parse::<u8>().ok());
+            assert_eq!(parse_u8(&v), expected, "{v:?}");
+        }
+    }
 
     #[test]
     fn table_is_exact_with_long_runs_equal_tags_and_wrap_around() {

@@ -626,7 +626,12 @@ pub struct Format {
 impl Format {
     /// The index of a record by type.
     pub fn record_index(&self, record_type: &[u8]) -> Option<usize> {
-        let tag = pack8(record_type)?;
+        self.record_index_by_tag(pack8(record_type))
+    }
+
+    /// The index of a record by its type's [`pack8`] tag.
+    pub(crate) fn record_index_by_tag(&self, tag: Option<u64>) -> Option<usize> {
+        let tag = tag?;
         self.record_tags.iter().position(|t| *t == Some(tag))
     }
 }

@@ -786,7 +786,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                         .iter()
                         .any(|f| f.record_index(rt).is_some());
                     if body_type || is_trailer {
-                        self.body_record(bytes, base, line, is_trailer);
+                        self.body_record(bytes, base, line, tag, is_trailer);
                     }
                 }
             }
@@ -805,7 +805,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                     vec![("record", show(rt)), ("first_line", first)],
                 );
             }
-            Phase::Body => self.body_record(bytes, base, line, is_trailer),
+            Phase::Body => self.body_record(bytes, base, line, tag, is_trailer),
             Phase::After => {
                 self.place = Place::Envelope;
                 let tl = self.trailer_line.to_string();
@@ -1031,15 +1031,23 @@ impl<'r, S: Sink> Engine<'r, S> {
         }
     }
 
-    fn body_record(&mut self, bytes: &[u8], base: u64, line: &Line<'_>, is_trailer: bool) {
+    /// A record after the header; `tag` is its type's [`crate::rules::pack8`].
+    fn body_record(
+        &mut self,
+        bytes: &[u8],
+        base: u64,
+        line: &Line<'_>,
+        tag: Option<u64>,
+        is_trailer: bool,
+    ) {
         if is_trailer {
             self.trailer(bytes, base, line);
             return;
         }
         self.body_records += 1;
         let Some(format) = self.format else { return };
-        let rt = self.fields.value(bytes, 0);
-        let Some(ri) = format.record_index(rt) else {
+        let Some(ri) = format.record_index_by_tag(tag) else {
+            let rt = self.fields.value(bytes, 0);
             self.place = if self.unit.is_some() {
                 Place::InUnit
             } else {
@@ -1099,13 +1107,11 @@ impl<'r, S: Sink> Engine<'r, S> {
                 creation_date: self.creation_date,
                 user: self.opts.user.as_ref(),
             };
-            let fields = std::mem::take(&mut self.fields);
-            let checked = std::mem::take(&mut self.checked);
             let values = ContactValues {
                 line: bytes,
-                fields: &fields,
-                checked: &checked,
-                present: fields.spans.len(),
+                fields: &self.fields,
+                checked: &self.checked,
+                present: self.fields.spans.len(),
             };
             let mut pending: Vec<(Check, Option<usize>, Params)> = Vec::new();
             let claim = contact::check_contact_line(
@@ -1114,14 +1120,18 @@ impl<'r, S: Sink> Engine<'r, S> {
                 &mut |c, f, p| pending.push((c, f, p)),
                 &mut self.capture,
             );
-            let offset = |i: usize| base + fields.spans.get(i).map_or(0, |s| s.start as u64);
             // (Most contacts have no finding: nothing to pass on, nothing to drop.)
             if !pending.is_empty() {
                 for (check, f, params) in pending {
-                    let at = f.and_then(|i| rec.fields.get(i).map(|fs| (&fs.name, i, offset(i))));
+                    let at = f.and_then(|i| {
+                        let offset = base + self.fields.spans.get(i).map_or(0, |s| s.start as u64);
+                        rec.fields.get(i).map(|fs| (&fs.name, i, offset))
+                    });
                     self.emit(check, Some(&rec.record_type), at, params);
                 }
             }
+            let spans = &self.fields.spans;
+            let offset = |i: usize| base + spans.get(i).map_or(0, |s| s.start as u64);
             let reference = self.capture.reference().filter(|_| claim.reference);
             let reference = reference.map(|value| ClaimField {
                 field: up.reference,
@@ -1133,7 +1143,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                     ClaimField {
                         field: f,
                         offset: offset(f),
-                        value: fields.value(bytes, f),
+                        value: self.fields.value(bytes, f),
                     },
                     mprn,
                     type_index,
@@ -1142,8 +1152,6 @@ impl<'r, S: Sink> Engine<'r, S> {
                 _ => None,
             };
             self.out.claim(line.number, rec, reference, meter_point);
-            self.fields = fields;
-            self.checked = checked;
         }
     }
 

@@ -93,20 +93,34 @@ pub fn split(line: &[u8], max: usize, out: &mut Fields) {
     }
 }
 
-/// The classes of the block of `line` from `at` (a short last block padded with spaces, which
-/// are neither commas nor quotes).
+/// The classes of the block of `line` from `at`. A short last block is read as the line's
+/// last 64 bytes, its bits then shifted down to start at `at` (the bytes it shares with the
+/// block before are the line's own, so the printable flag holds); in a line shorter than a
+/// block, the block is padded with spaces, which are neither commas nor quotes.
 fn classify_at(line: &[u8], at: usize) -> Classes {
-    match line.get(at..at + BLOCK).and_then(|b| b.try_into().ok()) {
-        Some(block) => classify(block),
-        None => {
-            let rest = line.get(at..).unwrap_or_default();
-            let mut block = [b' '; BLOCK];
-            if let Some(head) = block.get_mut(..rest.len()) {
-                head.copy_from_slice(rest);
-            }
-            classify(&block)
-        }
+    if let Some(block) = line.get(at..at + BLOCK).and_then(|b| b.try_into().ok()) {
+        return classify(block);
     }
+    let rest = line.len().saturating_sub(at);
+    let last = line
+        .len()
+        .checked_sub(BLOCK)
+        .and_then(|from| line.get(from..));
+    if let Some(block) = last.and_then(|b| b.try_into().ok()) {
+        let c = classify(block);
+        let shift = BLOCK - rest;
+        return Classes {
+            quotes: c.quotes >> shift,
+            commas: c.commas >> shift,
+            printable: c.printable,
+        };
+    }
+    let rest = line.get(at..).unwrap_or_default();
+    let mut block = [b' '; BLOCK];
+    if let Some(head) = block.get_mut(..rest.len()) {
+        head.copy_from_slice(rest);
+    }
+    classify(&block)
 }
 
 /// Bit `i` set when an odd number of the bits 0 to `i` of `x` are.
