@@ -154,6 +154,9 @@ case("text_not_quoted", "strict mode: an unquoted text field",
 case("non_text_quoted", "strict mode: a quoted number",
      body(cdq("R1", mprn=f'"{M1}"')),
      {"accepted": False, "findings": [F("FLD00013", 2, "SUPPLY_METER_POINT_REFERENCE")]}, options={"strict": True})
+case("strict_quoted_date_is_not_read", "strict mode: a quoted date is a fault, and no rule reads it as a date",
+     body(c01("R1", "RFA", mprn=M1, cls="3", eff='"20250601"', end="20250501")),
+     {"accepted": False, "findings": [F("FLD00013", 2, "EFFECTIVE_DATE")]}, options={"strict": True})
 case("lenient_quoting", "without strict mode, quotes are optional on any field",
      body(cdq("R1", mprn=f'"{M1}"').replace('"meter over-reads"', "meter")), {"accepted": True, "findings": []})
 case("value_not_allowed", "supply point class 5",

@@ -378,8 +378,11 @@ impl ContactValues<'_> {
 
     /// A good field's value as a date: as the field checks read it, else read now.
     fn date(&self, i: usize) -> Option<NaiveDate> {
-        let v = self.good(i)?;
-        self.checked.get(i).and_then(|c| c.date).or_else(|| date(v))
+        // (A date comes only with a value that was there and not empty; a good verdict.)
+        if let Some(d) = self.checked.get(i).filter(|c| c.ok).and_then(|c| c.date) {
+            return Some(d);
+        }
+        self.good(i).and_then(date)
     }
 
     fn good(&self, i: usize) -> Option<&[u8]> {
@@ -392,8 +395,14 @@ impl ContactValues<'_> {
         }
     }
 
+    /// Field `i` is there and not empty (as `!self.value(i).is_empty()`, without the slice).
     fn filled(&self, i: usize) -> bool {
-        i < self.present && !self.value(i).is_empty()
+        i < self.present
+            && self
+                .fields
+                .spans
+                .get(i)
+                .is_some_and(|s| s.start < s.end && s.end <= self.line.len())
     }
 }
 
