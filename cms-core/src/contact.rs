@@ -357,8 +357,9 @@ pub(crate) struct ContactContext<'a> {
 
 type Params = Vec<(&'static str, String)>;
 
-/// A finding the rules want: check, field index (0-based) if any, parameters.
-pub(crate) type Emit<'e> = dyn FnMut(Check, Option<usize>, Params) + 'e;
+/// A finding the rules want: check, field index (0-based) if any, and its parameters, built
+/// only when called (a report past its findings cap only counts).
+pub(crate) type Emit<'e> = dyn FnMut(Check, Option<usize>, &dyn Fn() -> Params) + 'e;
 
 /// The values of one contact record: its line, its fields and which passed their own checks.
 pub(crate) struct ContactValues<'a> {
@@ -472,33 +473,31 @@ pub(crate) fn check_contact_line(
     let mut forbidden: &[usize] = &[];
     match (type_raw, known) {
         (None, _) => {}
-        (Some(t), None) => emit(
-            Check::UnknownContactType,
-            Some(up.contact_type),
-            vec![("value", show(t))],
-        ),
+        (Some(t), None) => emit(Check::UnknownContactType, Some(up.contact_type), &|| {
+            vec![("value", show(t))]
+        }),
         (Some(_), Some((ti, ct))) => {
             let name = || ct.name.clone();
             if ct.retired {
-                emit(
-                    Check::RetiredContactType,
-                    Some(up.contact_type),
-                    vec![("value", type_shown()), ("name", name())],
-                );
+                emit(Check::RetiredContactType, Some(up.contact_type), &|| {
+                    vec![("value", type_shown()), ("name", name())]
+                });
             } else if !ct.new_cms {
                 emit(
                     Check::ContactTypeNotInNewCms,
                     Some(up.contact_type),
-                    vec![("value", type_shown()), ("name", name())],
+                    &|| vec![("value", type_shown()), ("name", name())],
                 );
             } else if let Some(org) = ctx.uploader.filter(|o| !ct.raised_by.contains(&o.org_type)) {
                 emit(
                     Check::NotRaisableByOrganisation,
                     Some(up.contact_type),
-                    vec![
-                        ("value", type_shown()),
-                        ("org_type", org.org_type.to_string()),
-                    ],
+                    &|| {
+                        vec![
+                            ("value", type_shown()),
+                            ("org_type", org.org_type.to_string()),
+                        ]
+                    },
                 );
             } else if let (Some(user), Some(org)) = (ctx.user, ctx.uploader) {
                 let record = OrganisationRecord {
@@ -525,35 +524,29 @@ pub(crate) fn check_contact_line(
                     _ => None,
                 };
                 if let Some(reason) = reason {
-                    emit(
-                        Check::UserMayNotRaise,
-                        Some(up.contact_type),
+                    emit(Check::UserMayNotRaise, Some(up.contact_type), &|| {
                         vec![
                             ("user", user.id.clone()),
                             ("value", type_shown()),
-                            ("reason", reason),
-                        ],
-                    );
+                            ("reason", reason.clone()),
+                        ]
+                    });
                 }
             }
             capture.type_index = Some(ti);
             if let Some(tf) = up.types.get(ti) {
                 for &f in &tf.required {
                     if f < values.present && !values.filled(f) {
-                        emit(
-                            Check::RequiredFieldMissing,
-                            Some(f),
-                            vec![("type", type_shown())],
-                        );
+                        emit(Check::RequiredFieldMissing, Some(f), &|| {
+                            vec![("type", type_shown())]
+                        });
                     }
                 }
                 for &f in &tf.forbidden {
                     if values.filled(f) {
-                        emit(
-                            Check::FieldNotAllowed,
-                            Some(f),
-                            vec![("value", show(values.value(f))), ("type", type_shown())],
-                        );
+                        emit(Check::FieldNotAllowed, Some(f), &|| {
+                            vec![("value", show(values.value(f))), ("type", type_shown())]
+                        });
                     }
                 }
                 forbidden = &tf.forbidden;
@@ -563,30 +556,26 @@ pub(crate) fn check_contact_line(
                     let class = parse_u8(v);
                     if !class.is_some_and(|c| allowed.contains(&c)) {
                         let list: Vec<String> = allowed.iter().map(u8::to_string).collect();
-                        emit(
-                            Check::ClassNotAllowed,
-                            Some(cf),
+                        emit(Check::ClassNotAllowed, Some(cf), &|| {
                             vec![
                                 ("value", show(v)),
                                 ("type", type_shown()),
                                 ("allowed", list.join(", ")),
-                            ],
-                        );
+                            ]
+                        });
                     }
                 }
             }
             if let (Some(earliest), Some(ef)) = (ct.earliest_effective_date, up.effective_date) {
                 if let Some(d) = date_of(ef) {
                     if d < earliest {
-                        emit(
-                            Check::DateBeforeEarliest,
-                            Some(ef),
+                        emit(Check::DateBeforeEarliest, Some(ef), &|| {
                             vec![
                                 ("value", ymd(d)),
                                 ("earliest", ymd(earliest)),
                                 ("type", type_shown()),
-                            ],
-                        );
+                            ]
+                        });
                     }
                 }
             }
@@ -598,27 +587,23 @@ pub(crate) fn check_contact_line(
             match check_mprn(v, ctx.rules.mprn_rules()) {
                 Ok(n) => mprn_value = Some(n),
                 Err(MprnError::CheckDigits { expected, .. }) => {
-                    emit(
-                        Check::MprnCheckDigits,
-                        Some(mf),
+                    emit(Check::MprnCheckDigits, Some(mf), &|| {
                         vec![
                             ("value", show(v)),
                             ("expected", String::from_utf8_lossy(&expected).into_owned()),
-                        ],
-                    );
+                        ]
+                    });
                     mprn_value = std::str::from_utf8(v).ok().and_then(|s| s.parse().ok());
                 }
                 Err(MprnError::Length { digits, min, max }) => {
-                    emit(
-                        Check::MprnLength,
-                        Some(mf),
+                    emit(Check::MprnLength, Some(mf), &|| {
                         vec![
                             ("value", show(v)),
                             ("digits", digits.to_string()),
                             ("min", min.to_string()),
                             ("max", max.to_string()),
-                        ],
-                    );
+                        ]
+                    });
                     mprn_value = std::str::from_utf8(v).ok().and_then(|s| s.parse().ok());
                 }
                 Err(_) => {}
@@ -628,11 +613,9 @@ pub(crate) fn check_contact_line(
     if let (Some(eff), Some(ef)) = (effective, up.end_date) {
         if let Some(end) = end {
             if end < eff {
-                emit(
-                    Check::EndBeforeEffective,
-                    Some(ef),
-                    vec![("value", ymd(end)), ("other", ymd(eff))],
-                );
+                emit(Check::EndBeforeEffective, Some(ef), &|| {
+                    vec![("value", ymd(end)), ("other", ymd(eff))]
+                });
             }
         }
     }
@@ -640,11 +623,9 @@ pub(crate) fn check_contact_line(
         for &f in &up.date_fields {
             if let Some(d) = date_of(f) {
                 if d > created {
-                    emit(
-                        Check::DateAfterCreation,
-                        Some(f),
-                        vec![("value", ymd(d)), ("other", ymd(created))],
-                    );
+                    emit(Check::DateAfterCreation, Some(f), &|| {
+                        vec![("value", ymd(d)), ("other", ymd(created))]
+                    });
                 }
             }
         }
@@ -674,16 +655,15 @@ pub(crate) fn check_contact_children(
     let type_shown = || capture.type_code().map(show).unwrap_or_default();
     for &r in &tf.records {
         if child_count(r) == 0 {
-            let name = ctx
-                .records
-                .get(r)
-                .map(|s| s.record_type.to_string())
-                .unwrap_or_default();
-            emit(
-                Check::RequiredRecordMissing,
-                None,
-                vec![("type", type_shown()), ("record", name)],
-            );
+            let name = || {
+                ctx.records
+                    .get(r)
+                    .map(|s| s.record_type.to_string())
+                    .unwrap_or_default()
+            };
+            emit(Check::RequiredRecordMissing, None, &|| {
+                vec![("type", type_shown()), ("record", name())]
+            });
         }
     }
 }

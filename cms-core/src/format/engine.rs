@@ -494,8 +494,17 @@ fn value_allowed(spec: &FieldSpec, v: &[u8]) -> bool {
         .is_none_or(|values| values.iter().any(|a| &**a == v))
 }
 
-/// A field's own problem, if any (value non-empty, without quotes inside). A date field's date
-/// goes in `date`.
+/// `params()` when `detail` asks for parameters (not past a report's findings cap), else none.
+fn detailed(detail: bool, params: impl FnOnce() -> Params) -> Params {
+    if detail {
+        params()
+    } else {
+        Vec::new()
+    }
+}
+
+/// A field's own problem, if any (value non-empty, without quotes inside), with its parameters
+/// when `detail` asks for them. A date field's date goes in `date`.
 #[cold]
 #[inline(never)]
 fn field_problem(
@@ -503,28 +512,33 @@ fn field_problem(
     v: &[u8],
     charset: Charset,
     date: &mut Option<NaiveDate>,
+    detail: bool,
 ) -> Option<(Check, Params)> {
     match spec.domain {
         Domain::Text => {
             if let Some(what) = charset_problem(v, charset) {
                 return Some((
                     Check::CharacterNotAllowed,
-                    vec![
-                        ("value", show(v)),
-                        ("character", what),
-                        ("charset", charset.as_str().to_string()),
-                    ],
+                    detailed(detail, || {
+                        vec![
+                            ("value", show(v)),
+                            ("character", what),
+                            ("charset", charset.as_str().to_string()),
+                        ]
+                    }),
                 ));
             }
             let n = text_length(v, charset);
             if n > spec.length as usize {
                 return Some((
                     Check::TextTooLong,
-                    vec![
-                        ("value", show(v)),
-                        ("length", n.to_string()),
-                        ("max", spec.length.to_string()),
-                    ],
+                    detailed(detail, || {
+                        vec![
+                            ("value", show(v)),
+                            ("length", n.to_string()),
+                            ("max", spec.length.to_string()),
+                        ]
+                    }),
                 ));
             }
         }
@@ -542,48 +556,67 @@ fn field_problem(
             };
             let digits = |p: &[u8]| !p.is_empty() && p.iter().all(u8::is_ascii_digit);
             if !digits(int) || frac.is_some_and(|f| !digits(f)) {
-                return Some((Check::NotNumeric, vec![("value", show(v))]));
+                return Some((
+                    Check::NotNumeric,
+                    detailed(detail, || vec![("value", show(v))]),
+                ));
             }
             if negative && !spec.signed {
-                return Some((Check::SignNotAllowed, vec![("value", show(v))]));
+                return Some((
+                    Check::SignNotAllowed,
+                    detailed(detail, || vec![("value", show(v))]),
+                ));
             }
             let max_int = spec.length - spec.decimals;
             if int.len() > max_int as usize {
                 return Some((
                     Check::TooManyDigits,
-                    vec![
-                        ("value", show(v)),
-                        ("digits", int.len().to_string()),
-                        ("max", max_int.to_string()),
-                    ],
+                    detailed(detail, || {
+                        vec![
+                            ("value", show(v)),
+                            ("digits", int.len().to_string()),
+                            ("max", max_int.to_string()),
+                        ]
+                    }),
                 ));
             }
             let decimals = frac.map_or(0, <[u8]>::len);
             if decimals > spec.decimals as usize {
                 return Some((
                     Check::TooManyDecimals,
-                    vec![
-                        ("value", show(v)),
-                        ("decimals", decimals.to_string()),
-                        ("max", spec.decimals.to_string()),
-                    ],
+                    detailed(detail, || {
+                        vec![
+                            ("value", show(v)),
+                            ("decimals", decimals.to_string()),
+                            ("max", spec.decimals.to_string()),
+                        ]
+                    }),
                 ));
             }
         }
         Domain::Date => {
             *date = parse_date(v);
             if date.is_none() {
-                return Some((Check::InvalidDate, vec![("value", show(v))]));
+                return Some((
+                    Check::InvalidDate,
+                    detailed(detail, || vec![("value", show(v))]),
+                ));
             }
         }
         Domain::Time => {
             if !valid_time(v) {
-                return Some((Check::InvalidTime, vec![("value", show(v))]));
+                return Some((
+                    Check::InvalidTime,
+                    detailed(detail, || vec![("value", show(v))]),
+                ));
             }
         }
         Domain::Timestamp => {
             if !valid_timestamp(v) {
-                return Some((Check::InvalidTimestamp, vec![("value", show(v))]));
+                return Some((
+                    Check::InvalidTimestamp,
+                    detailed(detail, || vec![("value", show(v))]),
+                ));
             }
         }
     }
@@ -592,7 +625,9 @@ fn field_problem(
         let list: Vec<String> = values.iter().map(|a| format!("`{}`", show(a))).collect();
         return Some((
             Check::ValueNotAllowed,
-            vec![("value", show(v)), ("allowed", list.join(", "))],
+            detailed(detail, || {
+                vec![("value", show(v)), ("allowed", list.join(", "))]
+            }),
         ));
     }
     None
@@ -681,7 +716,7 @@ impl<'r, S: Sink> Engine<'r, S> {
         check: Check,
         record: Option<&Name>,
         field: Option<(&Name, usize, u64)>,
-        params: Params,
+        params: impl FnOnce() -> Params,
     ) {
         self.emit_at(check, Some(self.line_no), record, field, params);
     }
@@ -692,7 +727,7 @@ impl<'r, S: Sink> Engine<'r, S> {
         line: Option<u64>,
         record: Option<&Name>,
         field: Option<(&Name, usize, u64)>,
-        params: Params,
+        params: impl FnOnce() -> Params,
     ) {
         let (severity, scope, attach) = classify(self.rules, check, self.place);
         if attach == Attach::Unit {
@@ -720,7 +755,7 @@ impl<'r, S: Sink> Engine<'r, S> {
             record_type: record.cloned(),
             field: field.map(|(n, _, _)| n.clone()),
             field_index: field.and_then(|(_, i, _)| u32::try_from(i + 1).ok()),
-            params,
+            params: params(),
         };
         if self.out.finding(finding, attach) {
             self.flush();
@@ -746,12 +781,12 @@ impl<'r, S: Sink> Engine<'r, S> {
                 bytes = rest;
                 base += 3;
                 self.place = Place::Envelope;
-                self.emit(Check::ByteOrderMark, None, None, Vec::new());
+                self.emit(Check::ByteOrderMark, None, None, Vec::new);
             }
         }
         if is_blank(bytes) && !line.overlong {
             self.place = Place::Envelope;
-            self.emit(Check::BlankLine, None, None, Vec::new());
+            self.emit(Check::BlankLine, None, None, Vec::new);
             return;
         }
         self.stats.records += 1;
@@ -770,12 +805,9 @@ impl<'r, S: Sink> Engine<'r, S> {
                 } else {
                     self.place = Place::Envelope;
                     let expected = envelope.header.record_type.to_string();
-                    self.emit(
-                        Check::MissingHeader,
-                        None,
-                        None,
-                        vec![("record", show(rt)), ("expected", expected)],
-                    );
+                    self.emit(Check::MissingHeader, None, None, || {
+                        vec![("record", show(rt)), ("expected", expected)]
+                    });
                     self.choose_format(None);
                     // A record that no format knows stands in the header's place (a garbled
                     // header): it is not counted as a body record. A known body record (or the
@@ -798,23 +830,17 @@ impl<'r, S: Sink> Engine<'r, S> {
                     "-".into()
                 };
                 let name = envelope.header.record_type.clone();
-                self.emit(
-                    Check::DuplicateHeader,
-                    Some(&name),
-                    None,
-                    vec![("record", show(rt)), ("first_line", first)],
-                );
+                self.emit(Check::DuplicateHeader, Some(&name), None, || {
+                    vec![("record", show(rt)), ("first_line", first)]
+                });
             }
             Phase::Body => self.body_record(bytes, base, line, tag, is_trailer),
             Phase::After => {
                 self.place = Place::Envelope;
                 let tl = self.trailer_line.to_string();
-                self.emit(
-                    Check::RecordAfterTrailer,
-                    None,
-                    None,
-                    vec![("record", show(rt)), ("trailer_line", tl)],
-                );
+                self.emit(Check::RecordAfterTrailer, None, None, || {
+                    vec![("record", show(rt)), ("trailer_line", tl)]
+                });
             }
         }
     }
@@ -825,13 +851,9 @@ impl<'r, S: Sink> Engine<'r, S> {
             if !self.rules.may_use_cms(org.org_type) {
                 self.place = Place::Envelope;
                 let line = (self.line_no > 0).then_some(self.line_no);
-                self.emit_at(
-                    Check::OrganisationTypeNotAllowed,
-                    line,
-                    None,
-                    None,
-                    vec![("org_type", org.org_type.to_string())],
-                );
+                self.emit_at(Check::OrganisationTypeNotAllowed, line, None, None, || {
+                    vec![("org_type", org.org_type.to_string())]
+                });
             }
         }
         let line = (self.line_no > 0).then_some(self.line_no);
@@ -841,13 +863,9 @@ impl<'r, S: Sink> Engine<'r, S> {
                 self.place = Place::Envelope;
                 let at = format!("{} UTC", at.format("%Y-%m-%d %H:%M:%S"));
                 let reason = status.reason.unwrap_or_default();
-                self.emit_at(
-                    Check::ServiceUnavailable,
-                    line,
-                    None,
-                    None,
-                    vec![("at", at), ("reason", reason)],
-                );
+                self.emit_at(Check::ServiceUnavailable, line, None, None, || {
+                    vec![("at", at), ("reason", reason)]
+                });
             }
         }
         if let (Some(org), Some(user)) = (self.opts.uploader, self.opts.user.as_ref()) {
@@ -861,7 +879,7 @@ impl<'r, S: Sink> Engine<'r, S> {
             if !d.allowed {
                 self.place = Place::Envelope;
                 let params = vec![("user", user.id.clone()), ("reason", d.reason)];
-                self.emit_at(Check::UserMayNotUpload, line, None, None, params);
+                self.emit_at(Check::UserMayNotUpload, line, None, None, || params);
             }
         }
     }
@@ -881,23 +899,17 @@ impl<'r, S: Sink> Engine<'r, S> {
         if let Some(code) = &self.opts.format {
             self.format = self.rules.format(code);
             if let Some(ft) = file_type.filter(|ft| *ft != code.as_bytes()) {
-                self.emit(
-                    Check::FormatMismatch,
-                    Some(&name),
-                    at,
-                    vec![("value", show(ft)), ("expected", code.clone())],
-                );
+                self.emit(Check::FormatMismatch, Some(&name), at, || {
+                    vec![("value", show(ft)), ("expected", code.clone())]
+                });
             }
         } else if let Some(ft) = file_type {
             self.format = self.rules.format_by_bytes(ft);
             if self.format.is_none() {
                 let rules = format!("{} {}", self.rules.name(), self.rules.version());
-                self.emit(
-                    Check::UnknownFileType,
-                    Some(&name),
-                    at,
-                    vec![("value", show(ft)), ("rules", rules)],
-                );
+                self.emit(Check::UnknownFileType, Some(&name), at, || {
+                    vec![("value", show(ft)), ("rules", rules)]
+                });
             }
         }
         if let Some(f) = self.format {
@@ -945,35 +957,26 @@ impl<'r, S: Sink> Engine<'r, S> {
             // A name in another style is only a warning: nothing in it is compared.
             let (ext, number) = if styled { (ext, number) } else { (None, None) };
             if !styled {
-                self.emit(
-                    Check::FileNameStyle,
-                    None,
-                    None,
-                    vec![("value", name.to_string())],
-                );
+                self.emit(Check::FileNameStyle, None, None, || {
+                    vec![("value", name.to_string())]
+                });
             }
             if let (Some(ft), Some(ext)) = (file_type, ext) {
                 if !ft.eq_ignore_ascii_case(ext.as_bytes()) {
                     let at = field_at(self, env.file_type);
                     let at = at.as_ref().map(|(n, i, o)| (n, *i, *o));
-                    self.emit(
-                        Check::ExtensionMismatch,
-                        Some(&rt),
-                        at,
-                        vec![("value", show(ft)), ("expected", ext.to_string())],
-                    );
+                    self.emit(Check::ExtensionMismatch, Some(&rt), at, || {
+                        vec![("value", show(ft)), ("expected", ext.to_string())]
+                    });
                 }
             }
             if let (Some(g), Some(number)) = (generation, number) {
                 if parse_u64(number.as_bytes()) != Some(g) {
                     let at = field_at(self, env.generation_number);
                     let at = at.as_ref().map(|(n, i, o)| (n, *i, *o));
-                    self.emit(
-                        Check::GenerationMismatch,
-                        Some(&rt),
-                        at,
-                        vec![("value", g.to_string()), ("expected", number.to_string())],
-                    );
+                    self.emit(Check::GenerationMismatch, Some(&rt), at, || {
+                        vec![("value", g.to_string()), ("expected", number.to_string())]
+                    });
                 }
             }
         }
@@ -981,24 +984,18 @@ impl<'r, S: Sink> Engine<'r, S> {
             if g <= last {
                 let at = field_at(self, env.generation_number);
                 let at = at.as_ref().map(|(n, i, o)| (n, *i, *o));
-                self.emit(
-                    Check::DuplicateGeneration,
-                    Some(&rt),
-                    at,
-                    vec![("value", g.to_string()), ("last", last.to_string())],
-                );
+                self.emit(Check::DuplicateGeneration, Some(&rt), at, || {
+                    vec![("value", g.to_string()), ("last", last.to_string())]
+                });
             }
         }
         if let (Some(org), Some(id)) = (self.opts.uploader, organisation) {
             if org.id != id {
                 let at = field_at(self, env.organisation_id);
                 let at = at.as_ref().map(|(n, i, o)| (n, *i, *o));
-                self.emit(
-                    Check::OrganisationMismatch,
-                    Some(&rt),
-                    at,
-                    vec![("value", id.to_string()), ("expected", org.id.to_string())],
-                );
+                self.emit(Check::OrganisationMismatch, Some(&rt), at, || {
+                    vec![("value", id.to_string()), ("expected", org.id.to_string())]
+                });
             }
         }
     }
@@ -1020,12 +1017,9 @@ impl<'r, S: Sink> Engine<'r, S> {
                     let at = name.as_ref().map(|n| (n, i, base + start));
                     let rt = spec.record_type.clone();
                     let found = self.body_records.to_string();
-                    self.emit(
-                        Check::RecordCountMismatch,
-                        Some(&rt),
-                        at,
-                        vec![("declared", declared.to_string()), ("found", found)],
-                    );
+                    self.emit(Check::RecordCountMismatch, Some(&rt), at, || {
+                        vec![("declared", declared.to_string()), ("found", found)]
+                    });
                 }
             }
         }
@@ -1054,15 +1048,12 @@ impl<'r, S: Sink> Engine<'r, S> {
                 Place::Orphan
             };
             let shown: Name = Name::from(show(rt).as_str());
-            self.emit(
-                Check::UnknownRecordType,
-                Some(&shown),
-                None,
+            self.emit(Check::UnknownRecordType, Some(&shown), None, || {
                 vec![
                     ("value", shown.to_string()),
                     ("format", format.code.to_string()),
-                ],
-            );
+                ]
+            });
             return;
         };
         let Some(rec) = format.records.get(ri) else {
@@ -1086,12 +1077,9 @@ impl<'r, S: Sink> Engine<'r, S> {
         self.place_record(format, ri, rec, line.number);
         if line.overlong {
             let limit = self.opts.max_line_bytes.to_string();
-            self.emit(
-                Check::LineTooLong,
-                Some(&rec.record_type),
-                None,
-                vec![("limit", limit)],
-            );
+            self.emit(Check::LineTooLong, Some(&rec.record_type), None, || {
+                vec![("limit", limit)]
+            });
             if let Some(up) = upload.filter(|u| u.record == ri) {
                 self.index_cut_reference(rec, up.reference, bytes, base);
             }
@@ -1113,11 +1101,13 @@ impl<'r, S: Sink> Engine<'r, S> {
                 checked: &self.checked,
                 present: self.fields.spans.len(),
             };
+            // (Past the findings cap the report only counts: no parameters to build.)
+            let detail = !self.out.sink.counts_only();
             let mut pending: Vec<(Check, Option<usize>, Params)> = Vec::new();
             let claim = contact::check_contact_line(
                 &ctx,
                 &values,
-                &mut |c, f, p| pending.push((c, f, p)),
+                &mut |c, f, p| pending.push((c, f, detailed(detail, p))),
                 &mut self.capture,
             );
             // (Most contacts have no finding: nothing to pass on, nothing to drop.)
@@ -1127,7 +1117,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                         let offset = base + self.fields.spans.get(i).map_or(0, |s| s.start as u64);
                         rec.fields.get(i).map(|fs| (&fs.name, i, offset))
                     });
-                    self.emit(check, Some(&rec.record_type), at, params);
+                    self.emit(check, Some(&rec.record_type), at, || params);
                 }
             }
             let spans = &self.fields.spans;
@@ -1167,7 +1157,7 @@ impl<'r, S: Sink> Engine<'r, S> {
         if !ended
             || v.is_empty()
             || span.inner_quote
-            || field_problem(spec, v, self.rules.charset(), &mut None).is_some()
+            || field_problem(spec, v, self.rules.charset(), &mut None, false).is_some()
         {
             return;
         }
@@ -1185,12 +1175,9 @@ impl<'r, S: Sink> Engine<'r, S> {
         self.checked.clear();
         if overlong {
             let limit = self.opts.max_line_bytes.to_string();
-            self.emit(
-                Check::LineTooLong,
-                Some(&rec.record_type),
-                None,
-                vec![("limit", limit)],
-            );
+            self.emit(Check::LineTooLong, Some(&rec.record_type), None, || {
+                vec![("limit", limit)]
+            });
             return;
         }
         if self.fields.unbalanced {
@@ -1198,7 +1185,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                 Check::UnbalancedQuote,
                 Some(&rec.record_type),
                 None,
-                Vec::new(),
+                Vec::new,
             );
         }
         let expected = rec.fields.len();
@@ -1214,27 +1201,21 @@ impl<'r, S: Sink> Engine<'r, S> {
             } else {
                 shown
             };
-            self.emit(
-                Check::TooManyFields,
-                Some(&rec.record_type),
-                None,
+            self.emit(Check::TooManyFields, Some(&rec.record_type), None, || {
                 vec![
                     ("found", shown),
                     ("expected", expected.to_string()),
                     ("record", rec.record_type.to_string()),
-                ],
-            );
+                ]
+            });
         } else if found < expected {
-            self.emit(
-                Check::TooFewFields,
-                Some(&rec.record_type),
-                None,
+            self.emit(Check::TooFewFields, Some(&rec.record_type), None, || {
                 vec![
                     ("found", found.to_string()),
                     ("expected", expected.to_string()),
                     ("record", rec.record_type.to_string()),
-                ],
-            );
+                ]
+            });
         }
         // First every field's plain verdict, in one tight pass that builds nothing; then a
         // closer look, in field order, at the few fields it did not pass. The common line
@@ -1291,12 +1272,9 @@ impl<'r, S: Sink> Engine<'r, S> {
     ) -> FieldCheck {
         let at = Some(at);
         if span.inner_quote {
-            self.emit(
-                Check::QuoteInField,
-                Some(&rec.record_type),
-                at,
-                vec![("value", show(v))],
-            );
+            self.emit(Check::QuoteInField, Some(&rec.record_type), at, || {
+                vec![("value", show(v))]
+            });
             return FieldCheck::BAD;
         }
         if v.is_empty() {
@@ -1305,7 +1283,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                     Check::MandatoryFieldMissing,
                     Some(&rec.record_type),
                     at,
-                    Vec::new(),
+                    Vec::new,
                 );
                 return FieldCheck::BAD;
             }
@@ -1319,13 +1297,17 @@ impl<'r, S: Sink> Engine<'r, S> {
             } else {
                 Check::TextNotQuoted
             };
-            self.emit(check, Some(&rec.record_type), at, vec![("value", show(v))]);
+            self.emit(check, Some(&rec.record_type), at, || {
+                vec![("value", show(v))]
+            });
             good = false;
         }
         let mut date = None;
         if !field_plainly_ok(spec, v, false, &mut date) {
-            if let Some((check, params)) = field_problem(spec, v, self.rules.charset(), &mut date) {
-                self.emit(check, Some(&rec.record_type), at, params);
+            let detail = !self.out.sink.counts_only();
+            let found = field_problem(spec, v, self.rules.charset(), &mut date, detail);
+            if let Some((check, params)) = found {
+                self.emit(check, Some(&rec.record_type), at, || params);
                 good = false;
             }
         }
@@ -1349,11 +1331,13 @@ impl<'r, S: Sink> Engine<'r, S> {
                     Check::TooManyOccurrences,
                     Some(&rec.record_type),
                     None,
-                    vec![
-                        ("record", rec.record_type.to_string()),
-                        ("max", max),
-                        ("parent", "the file".into()),
-                    ],
+                    || {
+                        vec![
+                            ("record", rec.record_type.to_string()),
+                            ("max", max),
+                            ("parent", "the file".into()),
+                        ]
+                    },
                 );
             }
             self.stack.push(ri, line, width);
@@ -1375,10 +1359,12 @@ impl<'r, S: Sink> Engine<'r, S> {
                 Check::RecordOutOfPlace,
                 Some(&rec.record_type),
                 None,
-                vec![
-                    ("record", rec.record_type.to_string()),
-                    ("parent", parent_name()),
-                ],
+                || {
+                    vec![
+                        ("record", rec.record_type.to_string()),
+                        ("parent", parent_name()),
+                    ]
+                },
             );
             return;
         }
@@ -1398,14 +1384,16 @@ impl<'r, S: Sink> Engine<'r, S> {
                 Check::TooManyOccurrences,
                 Some(&rec.record_type),
                 None,
-                vec![
-                    ("record", rec.record_type.to_string()),
-                    ("max", max),
-                    (
-                        "parent",
-                        format!("the `{}` on line {parent_line}", parent_name()),
-                    ),
-                ],
+                || {
+                    vec![
+                        ("record", rec.record_type.to_string()),
+                        ("max", max),
+                        (
+                            "parent",
+                            format!("the `{}` on line {parent_line}", parent_name()),
+                        ),
+                    ]
+                },
             );
         }
         self.stack.push(ri, line, width);
@@ -1431,10 +1419,12 @@ impl<'r, S: Sink> Engine<'r, S> {
                         Some(line),
                         Some(&rec.record_type),
                         None,
-                        vec![
-                            ("record", child_name),
-                            ("parent", rec.record_type.to_string()),
-                        ],
+                        || {
+                            vec![
+                                ("record", child_name),
+                                ("parent", rec.record_type.to_string()),
+                            ]
+                        },
                     );
                 }
             }
@@ -1465,13 +1455,14 @@ impl<'r, S: Sink> Engine<'r, S> {
             };
             let root = self.stack.last();
             let count = |i: usize| root.and_then(|f| f.counts.get(i)).copied().unwrap_or(0);
+            let detail = !self.out.sink.counts_only();
             let mut pending = Vec::new();
             contact::check_contact_children(&ctx, &self.capture, &count, &mut |c, _, p| {
-                pending.push((c, p))
+                pending.push((c, detailed(detail, p)))
             });
             let rt = format.records.get(up.record).map(|r| &r.record_type);
             for (check, params) in pending {
-                self.emit_at(check, Some(unit_line), rt, None, params);
+                self.emit_at(check, Some(unit_line), rt, None, || params);
             }
         }
         while !self.stack.is_empty() {
@@ -1496,7 +1487,7 @@ impl<'r, S: Sink> Engine<'r, S> {
             Phase::Start => {
                 self.start_file();
                 self.place = Place::Envelope;
-                self.emit_at(Check::EmptyFile, None, None, None, Vec::new());
+                self.emit_at(Check::EmptyFile, None, None, None, Vec::new);
             }
             Phase::Body => {
                 self.close_unit();
@@ -1507,7 +1498,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                     Some(self.last_line),
                     None,
                     None,
-                    vec![("expected", expected)],
+                    || vec![("expected", expected)],
                 );
             }
             Phase::After => {}
@@ -1521,13 +1512,9 @@ impl<'r, S: Sink> Engine<'r, S> {
                         .get(i)
                         .map(|r| r.record_type.to_string())
                         .unwrap_or_default();
-                    self.emit_at(
-                        Check::MissingMandatoryRecord,
-                        None,
-                        None,
-                        None,
-                        vec![("record", name)],
-                    );
+                    self.emit_at(Check::MissingMandatoryRecord, None, None, None, || {
+                        vec![("record", name)]
+                    });
                 }
             }
         }
@@ -1537,7 +1524,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                 Some(self.last_line),
                 None,
                 None,
-                Vec::new(),
+                Vec::new,
             );
         }
     }
@@ -1602,7 +1589,7 @@ mod tests {
             };
             let v = v.as_bytes();
             proptest::prop_assume!(!v.is_empty());
-            let detailed = field_problem(&spec, v, Charset::PrintableAscii, &mut None).is_none();
+            let detailed = field_problem(&spec, v, Charset::PrintableAscii, &mut None, false).is_none();
             proptest::prop_assert_eq!(numeric_plainly_ok(&spec, v), detailed);
         }
     }
