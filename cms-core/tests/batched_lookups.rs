@@ -93,9 +93,10 @@ const METER_POINT: &str = "SUPPLY_METER_POINT_REFERENCE";
 
 #[test]
 fn duplicates_across_many_batches() {
-    // 1,000 contacts: every 7th repeats the reference before it, every 11th the MPRN of the
-    // contact five before it, and the last one the very first contact's reference and MPRN.
-    let n = 1000u64;
+    // 3,000 contacts (a dozen batches): every 7th repeats the reference before it, every 11th
+    // the MPRN of the contact five before it, and the last one the very first contact's
+    // reference and MPRN.
+    let n = 3000u64;
     let mut body = Vec::new();
     let mut want = Vec::new();
     for i in 0..n {

@@ -22,7 +22,7 @@ use crate::finding::{Check, Finding, Severity};
 use crate::rules::{RecordSpec, RuleSet};
 
 /// Contacts whose claims are looked up together.
-const CLAIMS: usize = 64;
+const CLAIMS: usize = 256;
 /// Findings and units held back before they are passed on whatever the claims.
 const EVENTS: usize = 4096;
 
