@@ -555,8 +555,8 @@ pub(crate) fn check_contact_line(
                 if let Some(v) = values.good(cf) {
                     let class = parse_u8(v);
                     if !class.is_some_and(|c| allowed.contains(&c)) {
-                        let list: Vec<String> = allowed.iter().map(u8::to_string).collect();
                         emit(Check::ClassNotAllowed, Some(cf), &|| {
+                            let list: Vec<String> = allowed.iter().map(u8::to_string).collect();
                             vec![
                                 ("value", show(v)),
                                 ("type", type_shown()),

@@ -254,11 +254,8 @@ fn two_digits(value: usize) -> [u8; 2] {
 
 /// Finds the first byte that is not an ASCII digit.
 fn first_non_digit(value: &[u8]) -> Option<(usize, u8)> {
-    value
-        .iter()
-        .enumerate()
-        .find(|(_, byte)| !byte.is_ascii_digit())
-        .map(|(offset, &byte)| (offset, byte))
+    let offset = crate::bytes::leading_digits(value);
+    value.get(offset).map(|&byte| (offset, byte))
 }
 
 /// The number written by `digits` (all ASCII digits), or `None` when it does not fit in a `u64`.

@@ -621,11 +621,11 @@ fn field_problem(
         }
     }
     if !value_allowed(spec, v) {
-        let values = spec.values.as_deref().unwrap_or_default();
-        let list: Vec<String> = values.iter().map(|a| format!("`{}`", show(a))).collect();
         return Some((
             Check::ValueNotAllowed,
             detailed(detail, || {
+                let values = spec.values.as_deref().unwrap_or_default();
+                let list: Vec<String> = values.iter().map(|a| format!("`{}`", show(a))).collect();
                 vec![("value", show(v)), ("allowed", list.join(", "))]
             }),
         ));
@@ -710,6 +710,12 @@ impl<'r, S: Sink> Engine<'r, S> {
         }
     }
 
+    /// The report still keeps findings: their parameters are worth building (past its cap it
+    /// only counts them).
+    fn keeps_findings(&self) -> bool {
+        !self.out.sink.counts_only()
+    }
+
     /// Emit a finding about the current line.
     fn emit(
         &mut self,
@@ -738,7 +744,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                 }
             }
         }
-        if self.out.sink.counts_only() {
+        if !self.keeps_findings() {
             self.out.sink.count(severity);
             return;
         }
@@ -1076,9 +1082,9 @@ impl<'r, S: Sink> Engine<'r, S> {
         };
         self.place_record(format, ri, rec, line.number);
         if line.overlong {
-            let limit = self.opts.max_line_bytes.to_string();
+            let limit = self.opts.max_line_bytes;
             self.emit(Check::LineTooLong, Some(&rec.record_type), None, || {
-                vec![("limit", limit)]
+                vec![("limit", limit.to_string())]
             });
             if let Some(up) = upload.filter(|u| u.record == ri) {
                 self.index_cut_reference(rec, up.reference, bytes, base);
@@ -1101,8 +1107,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                 checked: &self.checked,
                 present: self.fields.spans.len(),
             };
-            // (Past the findings cap the report only counts: no parameters to build.)
-            let detail = !self.out.sink.counts_only();
+            let detail = self.keeps_findings();
             let mut pending: Vec<(Check, Option<usize>, Params)> = Vec::new();
             let claim = contact::check_contact_line(
                 &ctx,
@@ -1174,9 +1179,9 @@ impl<'r, S: Sink> Engine<'r, S> {
     fn check_fields(&mut self, rec: &'r RecordSpec, bytes: &[u8], base: u64, overlong: bool) {
         self.checked.clear();
         if overlong {
-            let limit = self.opts.max_line_bytes.to_string();
+            let limit = self.opts.max_line_bytes;
             self.emit(Check::LineTooLong, Some(&rec.record_type), None, || {
-                vec![("limit", limit)]
+                vec![("limit", limit.to_string())]
             });
             return;
         }
@@ -1304,7 +1309,7 @@ impl<'r, S: Sink> Engine<'r, S> {
         }
         let mut date = None;
         if !field_plainly_ok(spec, v, false, &mut date) {
-            let detail = !self.out.sink.counts_only();
+            let detail = self.keeps_findings();
             let found = field_problem(spec, v, self.rules.charset(), &mut date, detail);
             if let Some((check, params)) = found {
                 self.emit(check, Some(&rec.record_type), at, || params);
@@ -1326,7 +1331,6 @@ impl<'r, S: Sink> Engine<'r, S> {
                 None => 0,
             };
             if rec.max.is_some_and(|m| count > m) {
-                let max = rec.max.unwrap_or(0).to_string();
                 self.emit(
                     Check::TooManyOccurrences,
                     Some(&rec.record_type),
@@ -1334,7 +1338,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                     || {
                         vec![
                             ("record", rec.record_type.to_string()),
-                            ("max", max),
+                            ("max", rec.max.unwrap_or(0).to_string()),
                             ("parent", "the file".into()),
                         ]
                     },
@@ -1379,7 +1383,6 @@ impl<'r, S: Sink> Engine<'r, S> {
             None => (0, 0),
         };
         if rec.max.is_some_and(|m| count > m) {
-            let max = rec.max.unwrap_or(0).to_string();
             self.emit(
                 Check::TooManyOccurrences,
                 Some(&rec.record_type),
@@ -1387,7 +1390,7 @@ impl<'r, S: Sink> Engine<'r, S> {
                 || {
                     vec![
                         ("record", rec.record_type.to_string()),
-                        ("max", max),
+                        ("max", rec.max.unwrap_or(0).to_string()),
                         (
                             "parent",
                             format!("the `{}` on line {parent_line}", parent_name()),
@@ -1455,7 +1458,7 @@ impl<'r, S: Sink> Engine<'r, S> {
             };
             let root = self.stack.last();
             let count = |i: usize| root.and_then(|f| f.counts.get(i)).copied().unwrap_or(0);
-            let detail = !self.out.sink.counts_only();
+            let detail = self.keeps_findings();
             let mut pending = Vec::new();
             contact::check_contact_children(&ctx, &self.capture, &count, &mut |c, _, p| {
                 pending.push((c, detailed(detail, p)))
